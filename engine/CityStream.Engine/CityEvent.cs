@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace CityStream.Engine;
+
+/// <summary>
+/// One decoded, validated event in its schema-bound form: values sit in slots indexed by
+/// <see cref="FieldDefinition.Index"/> (numbers, integers, booleans and times as doubles, which are
+/// exact for integers up to 2^53; strings apart), never in a dictionary.
+/// </summary>
+public sealed class CityEvent
+{
+    private readonly double[] _numbers;
+    private readonly string?[] _strings;
+    private ulong _present;
+
+    /// <summary>Creates an empty event of a schema, to be filled with the setters.</summary>
+    public CityEvent(SourceSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        Schema = schema;
+        _numbers = new double[schema.Fields.Count];
+        _strings = new string?[schema.Fields.Count];
+    }
+
+    /// <summary>The schema (source) of the event.</summary>
+    public SourceSchema Schema { get; }
+
+    /// <summary>Where the event was read from.</summary>
+    public EventOrigin Origin { get; set; }
+
+    /// <summary>The event's id (its <c>id</c> field).</summary>
+    public string Id => _strings[Schema.IdField.Index] ?? string.Empty;
+
+    /// <summary>The event time, Unix epoch milliseconds (its <c>ts</c> field).</summary>
+    public long Timestamp => (long)_numbers[Schema.TimeField.Index];
+
+    /// <summary>Whether the event carries a field.</summary>
+    public bool Has(FieldDefinition field) => (_present & (1UL << field.Index)) != 0;
+
+    /// <summary>Whether the event carries the field at an index.</summary>
+    public bool Has(int index) => (_present & (1UL << index)) != 0;
+
+    /// <summary>Bit i set when field i is present.</summary>
+    public ulong PresentMask => _present;
+
+    /// <summary>The numeric value of a field (0 when absent).</summary>
+    public double GetNumber(int index) => _numbers[index];
+
+    /// <summary>The string value of a field (null when absent).</summary>
+    public string? GetString(int index) => _strings[index];
+
+    /// <summary>The boolean value of a field (false when absent).</summary>
+    public bool GetBoolean(int index) => _numbers[index] != 0;
+
+    /// <summary>Sets a numeric (number, integer, boolean or time) field.</summary>
+    public void SetNumber(int index, double value)
+    {
+        _numbers[index] = value;
+        _present |= 1UL << index;
+    }
+
+    /// <summary>Sets a string field.</summary>
+    public void SetString(int index, string value)
+    {
+        _strings[index] = value;
+        _present |= 1UL << index;
+    }
+
+    /// <summary>The value of a field boxed as its JSON value (string, long, double, bool), or null when absent. For evidence and templates, not for hot paths.</summary>
+    public object? GetValue(FieldDefinition field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (!Has(field))
+        {
+            return null;
+        }
+
+        return field.Type switch
+        {
+            FieldType.String => _strings[field.Index],
+            FieldType.Boolean => _numbers[field.Index] != 0,
+            FieldType.Integer or FieldType.Timestamp => (long)_numbers[field.Index],
+            _ => _numbers[field.Index],
+        };
+    }
+
+    /// <summary>The value of a field as text, for templates and keys ("" when absent).</summary>
+    public string Format(FieldDefinition field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return GetValue(field) switch
+        {
+            null => string.Empty,
+            string s => s,
+            bool b => b ? "true" : "false",
+            long l => l.ToString(CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            var o => o.ToString() ?? string.Empty,
+        };
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Schema.Name} {Id} @{Timestamp}";
+}

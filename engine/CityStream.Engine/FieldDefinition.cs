@@ -1,0 +1,49 @@
+namespace CityStream.Engine;
+
+/// <summary>One field of a <see cref="SourceSchema"/>, with the constraints the decoder checks.</summary>
+public sealed class FieldDefinition
+{
+    internal FieldDefinition(string name, int index, FieldType type, string description)
+    {
+        Name = name;
+        Index = index;
+        Type = type;
+        Description = description;
+    }
+
+    /// <summary>The field's name in JSON and Arrow.</summary>
+    public string Name { get; }
+
+    /// <summary>Position of the field in its schema (0-based); the slot of its value in a <see cref="CityEvent"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>The field's type.</summary>
+    public FieldType Type { get; }
+
+    /// <summary>What the field means, from the schema's <c>description</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>Whether an event must carry the field.</summary>
+    public bool Required { get; internal set; }
+
+    /// <summary>The allowed values of a string field, or null if any is allowed.</summary>
+    public IReadOnlyList<string>? Enum { get; internal set; }
+
+    /// <summary>Smallest allowed value of a numeric field, if any.</summary>
+    public double? Minimum { get; internal set; }
+
+    /// <summary>Largest allowed value of a numeric field, if any.</summary>
+    public double? Maximum { get; internal set; }
+
+    /// <summary>Smallest allowed length of a string field, if any.</summary>
+    public int? MinLength { get; internal set; }
+
+    /// <summary>Largest allowed length of a string field, if any.</summary>
+    public int? MaxLength { get; internal set; }
+
+    /// <summary>Whether values of this type are stored as numbers (everything but strings).</summary>
+    public bool IsNumeric => Type != FieldType.String;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name}: {Type.ToString().ToLowerInvariant()}";
+}
