@@ -3,6 +3,8 @@ namespace CityStream.Engine;
 /// <summary>One field of a <see cref="SourceSchema"/>, with the constraints the decoder checks.</summary>
 public sealed class FieldDefinition
 {
+    private IReadOnlyList<string>? _enum;
+
     internal FieldDefinition(string name, int index, FieldType type, string description)
     {
         Name = name;
@@ -27,7 +29,18 @@ public sealed class FieldDefinition
     public bool Required { get; internal set; }
 
     /// <summary>The allowed values of a string field, or null if any is allowed.</summary>
-    public IReadOnlyList<string>? Enum { get; internal set; }
+    public IReadOnlyList<string>? Enum
+    {
+        get => _enum;
+        internal set
+        {
+            _enum = value;
+            EnumUtf8 = value is null ? null : [.. value.Select(System.Text.Encoding.UTF8.GetBytes)];
+        }
+    }
+
+    /// <summary>The enum values as UTF-8, so decoders match and intern them without allocating.</summary>
+    internal byte[][]? EnumUtf8 { get; private set; }
 
     /// <summary>Smallest allowed value of a numeric field, if any.</summary>
     public double? Minimum { get; internal set; }

@@ -1,0 +1,74 @@
+using System.Buffers;
+using CityStream.Engine.Internal.Codec;
+
+namespace CityStream.Engine;
+
+/// <summary>
+/// Turns Kafka records (one JSON event, or an Arrow IPC batch of events of one source, as the
+/// <c>content-type</c> header says) into schema-bound events, and events back into records.
+/// Invalid input becomes a <see cref="DeadLetter"/> with its original bytes and a reason; nothing is lost.
+/// </summary>
+public static class EventCodec
+{
+    /// <summary>Decodes one record of a source into <paramref name="output"/>; counts events in and dead letters.</summary>
+    /// <param name="schema">The source the record's topic carries.</param>
+    /// <param name="payload">The record value.</param>
+    /// <param name="contentType">The <c>content-type</c> header, or null for JSON.</param>
+    /// <param name="origin">Where the record was read from.</param>
+    /// <param name="output">Receives events and dead letters (appended).</param>
+    public static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(output);
+        var eventsBefore = output.Events.Count;
+        var lettersBefore = output.DeadLetters.Count;
+        if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail);
+            if (evt is null)
+            {
+                output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));
+            }
+            else
+            {
+                evt.Origin = origin;
+                output.Events.Add(evt);
+            }
+        }
+        else if (contentType.StartsWith(ContentTypes.Arrow, StringComparison.OrdinalIgnoreCase))
+        {
+            ArrowBatchCodec.Read(schema, payload, origin, output);
+        }
+        else
+        {
+            output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.UnknownContentType, $"content-type '{contentType}' is neither {ContentTypes.Json} nor {ContentTypes.Arrow}", origin, payload));
+        }
+
+        var events = output.Events.Count - eventsBefore;
+        var letters = output.DeadLetters.Count - lettersBefore;
+        EngineMetrics.EventsIn.WithLabels(schema.Name).Inc(events + letters);
+        for (var i = lettersBefore; i < output.DeadLetters.Count; i++)
+        {
+            EngineMetrics.DeadLettered.WithLabels(schema.Name, output.DeadLetters[i].Reason).Inc();
+        }
+    }
+
+    /// <summary>The event as one JSON record value.</summary>
+    public static byte[] ToJson(CityEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        JsonEventReader.Write(evt, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the event's JSON to a buffer (no intermediate array).</summary>
+    public static void WriteJson(CityEvent evt, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        JsonEventReader.Write(evt, output);
+    }
+
+    /// <summary>The events (all of one source) as one Arrow IPC stream record value.</summary>
+    public static byte[] ToArrowBatch(IReadOnlyList<CityEvent> events) => ArrowBatchCodec.Write(events);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace CityStream.Engine.Internal.Codec;
+
+/// <summary>The checks of a source's JSON Schema that both decoders apply to each value (range, length, enum).</summary>
+internal static class FieldValidator
+{
+    public static string? CheckNumber(FieldDefinition field, double value)
+    {
+        if (field.Minimum is { } min && value < min)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"field '{field.Name}': {value} is below the minimum {min}");
+        }
+
+        if (field.Maximum is { } max && value > max)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"field '{field.Name}': {value} is above the maximum {max}");
+        }
+
+        if (field.Type is FieldType.Integer or FieldType.Timestamp && value != Math.Floor(value))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"field '{field.Name}': {value} is not an integer");
+        }
+
+        return null;
+    }
+
+    public static string? CheckStringLength(FieldDefinition field, int length)
+    {
+        if (field.MinLength is { } min && length < min)
+        {
+            return $"field '{field.Name}': length {length} is below the minimum {min}";
+        }
+
+        if (field.MaxLength is { } max && length > max)
+        {
+            return $"field '{field.Name}': length {length} is above the maximum {max}";
+        }
+
+        return null;
+    }
+
+    /// <summary>The canonical (interned) enum string equal to the UTF-8 value, or null when the value is not allowed.</summary>
+    public static string? MatchEnum(FieldDefinition field, ReadOnlySpan<byte> utf8)
+    {
+        var values = field.EnumUtf8!;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (utf8.SequenceEqual(values[i]))
+            {
+                return field.Enum![i];
+            }
+        }
+
+        return null;
+    }
+
+    public static string EnumError(FieldDefinition field, string value) =>
+        $"field '{field.Name}': '{value}' is not one of {string.Join(", ", field.Enum!)}";
+
+    public static string? CheckRequired(SourceSchema schema, ulong present)
+    {
+        var missing = schema.RequiredMask & ~present;
+        if (missing == 0)
+        {
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (var field in schema.Fields)
+        {
+            if ((missing & (1UL << field.Index)) != 0)
+            {
+                names.Add(field.Name);
+            }
+        }
+
+        return $"missing required field(s): {string.Join(", ", names)}";
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace CityStream.Engine.Internal.Codec;
+
+/// <summary>
+/// Reads one JSON event straight into a <see cref="CityEvent"/> with <see cref="Utf8JsonReader"/> and checks it
+/// against the source's schema on the way. Written by hand rather than with a JSON Schema library because it is
+/// the per-event hot path: a general validator walks a DOM and allocates per event (tests check that the two agree).
+/// </summary>
+internal static class JsonEventReader
+{
+    private const int MaxPropertyNameChars = 128;
+
+    /// <summary>Decodes an event; on failure returns null with the dead-letter reason and detail.</summary>
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail)
+    {
+        reason = string.Empty;
+        detail = string.Empty;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = DeadLetterReasons.MalformedJson;
+                detail = "expected a JSON object";
+                return null;
+            }
+
+            var evt = new CityEvent(schema);
+            Span<char> nameBuffer = stackalloc char[MaxPropertyNameChars];
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    if (reader.Read() || reader.BytesConsumed != json.Length && !IsWhitespace(json[(int)reader.BytesConsumed..]))
+                    {
+                        reason = DeadLetterReasons.MalformedJson;
+                        detail = "unexpected content after the JSON object";
+                        return null;
+                    }
+
+                    var missing = FieldValidator.CheckRequired(schema, evt.PresentMask);
+                    if (missing is not null)
+                    {
+                        reason = DeadLetterReasons.SchemaViolation;
+                        detail = missing;
+                        return null;
+                    }
+
+                    return evt;
+                }
+
+                var field = FindField(schema, ref reader, nameBuffer, out var name);
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                if (field is null)
+                {
+                    reason = DeadLetterReasons.SchemaViolation;
+                    detail = $"unknown field '{name}' (source {schema.Name} allows no other fields)";
+                    return null;
+                }
+
+                var error = ReadValue(field, ref reader, evt);
+                if (error is not null)
+                {
+                    reason = DeadLetterReasons.SchemaViolation;
+                    detail = error;
+                    return null;
+                }
+            }
+
+            reason = DeadLetterReasons.MalformedJson;
+            detail = "unexpected end of JSON";
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            reason = DeadLetterReasons.MalformedJson;
+            detail = ex.Message;
+            return null;
+        }
+    }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> rest) => rest.Trim(" \n\r\t"u8).IsEmpty;
+
+    private static FieldDefinition? FindField(SourceSchema schema, scoped ref Utf8JsonReader reader, scoped Span<char> buffer, out string name)
+    {
+        name = string.Empty;
+        int length;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= buffer.Length)
+        {
+            if (!Ascii.IsValid(reader.ValueSpan))
+            {
+                name = reader.GetString() ?? string.Empty;
+                return schema.Field(name);
+            }
+
+            length = Encoding.ASCII.GetChars(reader.ValueSpan, buffer);
+        }
+        else
+        {
+            name = reader.GetString() ?? string.Empty;
+            return schema.Field(name);
+        }
+
+        if (schema.ByNameUtf16.TryGetValue(buffer[..length], out var field))
+        {
+            return field;
+        }
+
+        name = new string(buffer[..length]);
+        return null;
+    }
+
+    private static string? ReadValue(FieldDefinition field, ref Utf8JsonReader reader, CityEvent evt)
+    {
+        switch (field.Type)
+        {
+            case FieldType.String:
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return TypeError(field, reader.TokenType);
+                }
+
+                return ReadString(field, ref reader, evt);
+            case FieldType.Boolean:
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                {
+                    return TypeError(field, reader.TokenType);
+                }
+
+                evt.SetNumber(field.Index, reader.TokenType == JsonTokenType.True ? 1 : 0);
+                return null;
+            case FieldType.Integer or FieldType.Timestamp:
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    return TypeError(field, reader.TokenType);
+                }
+
+                if (!reader.TryGetInt64(out var integer))
+                {
+                    return $"field '{field.Name}': {Encoding.UTF8.GetString(reader.ValueSpan)} is not an integer";
+                }
+
+                return SetNumber(field, evt, integer);
+            default:
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    return TypeError(field, reader.TokenType);
+                }
+
+                return SetNumber(field, evt, reader.GetDouble());
+        }
+    }
+
+    private static string? SetNumber(FieldDefinition field, CityEvent evt, double value)
+    {
+        var error = FieldValidator.CheckNumber(field, value);
+        if (error is null)
+        {
+            evt.SetNumber(field.Index, value);
+        }
+
+        return error;
+    }
+
+    private static string? ReadString(FieldDefinition field, ref Utf8JsonReader reader, CityEvent evt)
+    {
+        if (field.EnumUtf8 is not null && !reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var interned = FieldValidator.MatchEnum(field, reader.ValueSpan);
+            if (interned is null)
+            {
+                return FieldValidator.EnumError(field, reader.GetString() ?? string.Empty);
+            }
+
+            evt.SetString(field.Index, interned);
+            return null;
+        }
+
+        var value = reader.GetString() ?? string.Empty;
+        if (field.Enum is not null && !field.Enum.Contains(value))
+        {
+            return FieldValidator.EnumError(field, value);
+        }
+
+        var error = FieldValidator.CheckStringLength(field, value.Length);
+        if (error is null)
+        {
+            evt.SetString(field.Index, value);
+        }
+
+        return error;
+    }
+
+    private static string TypeError(FieldDefinition field, JsonTokenType token) =>
+        $"field '{field.Name}': expected {field.Type.ToString().ToLowerInvariant()} but found {token.ToString().ToLowerInvariant()}";
+
+    /// <summary>Writes an event as the JSON of its schema (fields in schema order, absent fields left out).</summary>
+    public static void Write(CityEvent evt, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        foreach (var field in evt.Schema.Fields)
+        {
+            if (!evt.Has(field))
+            {
+                continue;
+            }
+
+            switch (field.Type)
+            {
+                case FieldType.String:
+                    writer.WriteString(field.Name, evt.GetString(field.Index));
+                    break;
+                case FieldType.Boolean:
+                    writer.WriteBoolean(field.Name, evt.GetBoolean(field.Index));
+                    break;
+                case FieldType.Integer or FieldType.Timestamp:
+                    writer.WriteNumber(field.Name, (long)evt.GetNumber(field.Index));
+                    break;
+                default:
+                    writer.WriteNumber(field.Name, evt.GetNumber(field.Index));
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+
+namespace CityStream.Engine.Internal.Rules;
+
+/// <summary>A title or message template with <c>{field}</c> placeholders, resolved against the source schema when the pack loads.</summary>
+internal sealed class AlertTemplate
+{
+    /// <summary>Placeholder that stands for the alert's key rather than a field.</summary>
+    public const string KeyPlaceholder = "key";
+
+    private readonly (string? Literal, FieldDefinition? Field)[] _parts;
+
+    private AlertTemplate((string?, FieldDefinition?)[] parts, IReadOnlyList<FieldDefinition> fields)
+    {
+        _parts = parts;
+        Fields = fields;
+    }
+
+    public IReadOnlyList<FieldDefinition> Fields { get; }
+
+    public static AlertTemplate Constant(string text) => new([(text, null)], []);
+
+    /// <summary>Parses a template; unknown fields and unbalanced braces are reported at their column.</summary>
+    public static AlertTemplate Parse(string text, SourceSchema schema, string file, int line, int column, ICollection<RuleError> errors)
+    {
+        var parts = new List<(string?, FieldDefinition?)>();
+        var fields = new List<FieldDefinition>();
+        var literal = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '{' && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                literal.Append('{');
+                i++;
+                continue;
+            }
+
+            if (c != '{')
+            {
+                literal.Append(c);
+                continue;
+            }
+
+            var end = text.IndexOf('}', i + 1);
+            if (end < 0)
+            {
+                errors.Add(new RuleError(file, line, column + i, "unclosed '{' in template; write '{{' for a literal brace"));
+                return Constant(text);
+            }
+
+            var name = text[(i + 1)..end].Trim();
+            if (literal.Length > 0)
+            {
+                parts.Add((literal.ToString(), null));
+                literal.Clear();
+            }
+
+            if (name == KeyPlaceholder)
+            {
+                parts.Add((null, null));
+            }
+            else if (schema.Field(name) is { } field)
+            {
+                parts.Add((null, field));
+                if (!fields.Contains(field))
+                {
+                    fields.Add(field);
+                }
+            }
+            else
+            {
+                var hint = Spelling.Nearest(name, schema.Fields.Select(f => f.Name));
+                errors.Add(new RuleError(file, line, column + i + 1,
+                    $"unknown field '{name}' in template for source {schema.Name}" + (hint is null ? string.Empty : $"; did you mean '{hint}'?")));
+            }
+
+            i = end;
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add((literal.ToString(), null));
+        }
+
+        return new AlertTemplate([.. parts], fields);
+    }
+
+    public string Render(CityEvent evt, string key)
+    {
+        if (_parts.Length == 1 && _parts[0].Literal is { } only)
+        {
+            return only;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var (literal, field) in _parts)
+        {
+            builder.Append(literal ?? (field is null ? key : evt.Format(field)));
+        }
+
+        return builder.ToString();
+    }
+}

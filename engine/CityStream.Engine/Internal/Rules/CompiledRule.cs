@@ -1,0 +1,70 @@
+using CityStream.Engine.Internal.Conditions;
+
+namespace CityStream.Engine.Internal.Rules;
+
+/// <summary>A rule after loading: everything resolved against its source schema, ready for an operator.</summary>
+internal sealed class CompiledRule
+{
+    public static readonly IReadOnlyList<string> SeverityLevels = ["info", "low", "medium", "high", "critical"];
+
+    public required string Id { get; init; }
+
+    public required string Pack { get; init; }
+
+    public required RuleKind Kind { get; init; }
+
+    public required SourceSchema Source { get; init; }
+
+    public string? Description { get; init; }
+
+    public CompiledCondition? Where { get; init; }
+
+    public required KeySelector Key { get; init; }
+
+    public required KeySelector Dedup { get; init; }
+
+    /// <summary>A constant severity, or null when <see cref="SeverityExpression"/> gives it.</summary>
+    public string? Severity { get; init; }
+
+    public CompiledValue? SeverityExpression { get; init; }
+
+    public required AlertTemplate Title { get; init; }
+
+    public required AlertTemplate Message { get; init; }
+
+    /// <summary>Matches of the same dedup key within one suppression period are one alert (zero: every match is its own alert).</summary>
+    public TimeSpan Suppress { get; init; }
+
+    public string? Route { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>Fields whose values go into the alert's evidence: what the condition, key and templates read.</summary>
+    public required IReadOnlyList<FieldDefinition> EvidenceFields { get; init; }
+
+    /// <summary>Most dedup entries kept; the oldest are evicted past it.</summary>
+    public int MaxKeys { get; init; } = 100_000;
+
+    public required string File { get; init; }
+
+    public required int Line { get; init; }
+
+    public string SeverityFor(CityEvent evt)
+    {
+        if (Severity is not null)
+        {
+            return Severity;
+        }
+
+        var value = SeverityExpression!.EvaluateAsString(evt);
+        foreach (var level in SeverityLevels)
+        {
+            if (level == value)
+            {
+                return level;
+            }
+        }
+
+        return "medium";
+    }
+}

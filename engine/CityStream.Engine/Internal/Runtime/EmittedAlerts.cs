@@ -1,0 +1,48 @@
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>
+/// The alert ids a rule has emitted and until when (event time) they stay: a match of the same
+/// dedup key and episode within that time is suppressed rather than emitted again. Bounded: entries
+/// expire by event time, and past the key limit the oldest go first; both evictions are counted.
+/// </summary>
+internal sealed class EmittedAlerts(string ruleId, int maxKeys)
+{
+    private readonly Dictionary<string, long> _expiry = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, long> _byExpiry = new();
+
+    public int Count => _expiry.Count;
+
+    /// <summary>Records an alert id; false when it was already emitted (a suppressed duplicate).</summary>
+    public bool TryAdd(string alertId, long expiresAtEventTime)
+    {
+        if (_expiry.ContainsKey(alertId))
+        {
+            return false;
+        }
+
+        _expiry[alertId] = expiresAtEventTime;
+        _byExpiry.Enqueue(alertId, expiresAtEventTime);
+        while (_expiry.Count > maxKeys && _byExpiry.TryDequeue(out var oldest, out _))
+        {
+            if (_expiry.Remove(oldest))
+            {
+                EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Drops entries whose time has passed the watermark.</summary>
+    public void Expire(long watermark)
+    {
+        while (_byExpiry.TryPeek(out var id, out var expiry) && expiry < watermark)
+        {
+            _byExpiry.Dequeue();
+            if (_expiry.Remove(id))
+            {
+                EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
+            }
+        }
+    }
+}

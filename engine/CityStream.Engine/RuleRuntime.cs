@@ -1,0 +1,118 @@
+using CityStream.Engine.Internal.Runtime;
+using Prometheus;
+
+namespace CityStream.Engine;
+
+/// <summary>
+/// The rule runtime: runs events through every rule of a <see cref="RuleSet"/> on event time and gives
+/// alerts. A plain library with no Kafka in it; the in-process host and the Kafka host both drive it.
+/// The watermark is kept per input partition (the highest event time seen there); an event older than
+/// its source's allowed lateness behind it is dead-lettered with reason <c>late</c>, never dropped.
+/// Not thread-safe: one runtime per stream task.
+/// </summary>
+public sealed class RuleRuntime
+{
+    private readonly Dictionary<(string Topic, int Partition), long> _watermarks = [];
+    private readonly Dictionary<SourceSchema, Counter.Child> _processed = [];
+    private readonly RuntimeContext _context;
+    private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
+    private IRuleOperator[] _operators = [];
+
+    /// <summary>Creates a runtime for a rule set.</summary>
+    /// <param name="rules">The rules to run.</param>
+    /// <param name="clock">Wall clock for alert emit times (tests pass a fake one).</param>
+    public RuleRuntime(RuleSet rules, TimeProvider? clock = null)
+    {
+        _context = new RuntimeContext(clock ?? TimeProvider.System);
+        Rules = RuleSet.Empty;
+        Swap(rules);
+    }
+
+    /// <summary>The rule set in force.</summary>
+    public RuleSet Rules { get; private set; }
+
+    /// <summary>
+    /// Puts a new rule set in force between two events (hot reload). Rules that keep their id keep their
+    /// state, so a reload neither re-emits nor forgets open episodes.
+    /// </summary>
+    public void Swap(RuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var old = _operators.ToDictionary(o => o.Rule.Id, StringComparer.Ordinal);
+        var operators = new List<IRuleOperator>();
+        foreach (var rule in rules.Rules)
+        {
+            var emitted = old.TryGetValue(rule.Id, out var previous) && previous is MatchOperator m
+                ? m.Emitted
+                : new EmittedAlerts(rule.Id, rule.MaxKeys);
+            operators.Add(rule.Kind switch
+            {
+                RuleKind.Match => new MatchOperator(rule, emitted),
+                _ => throw new NotSupportedException($"rule kind {rule.Kind} has no operator"),
+            });
+        }
+
+        _operators = [.. operators];
+        _operatorsBySource = operators.GroupBy(o => o.Rule.Source).ToDictionary(g => g.Key, g => g.ToArray());
+        Rules = rules;
+    }
+
+    /// <summary>Runs one event through the rules of its source, appending alerts (and a dead letter if it is late) to <paramref name="output"/>.</summary>
+    public void Process(CityEvent evt, RuntimeOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(output);
+        var schema = evt.Schema;
+        var partition = (evt.Origin.Topic, evt.Origin.Partition);
+        var ts = evt.Timestamp;
+        _watermarks.TryGetValue(partition, out var watermark);
+        if (ts < watermark - (long)schema.AllowedLateness.TotalMilliseconds)
+        {
+            output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.Late,
+                $"event time {DateTimeOffset.FromUnixTimeMilliseconds(ts):O} is more than {Durations.Format(schema.AllowedLateness)} behind the partition's watermark {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O}",
+                evt.Origin, EventCodec.ToJson(evt)));
+            EngineMetrics.DeadLettered.WithLabels(schema.Name, DeadLetterReasons.Late).Inc();
+            return;
+        }
+
+        _context.Output = output;
+        var advanced = ts > watermark;
+        if (advanced)
+        {
+            _watermarks[partition] = ts;
+        }
+
+        if (_operatorsBySource.TryGetValue(schema, out var operators))
+        {
+            foreach (var op in operators)
+            {
+                op.OnEvent(evt, _context);
+                if (advanced)
+                {
+                    op.OnWatermark(ts - (long)schema.AllowedLateness.TotalMilliseconds, _context);
+                }
+            }
+        }
+
+        ProcessedCounter(schema).Inc();
+    }
+
+    /// <summary>Publishes per-rule state sizes to metrics.</summary>
+    public void PublishStateMetrics()
+    {
+        foreach (var op in _operators)
+        {
+            EngineMetrics.StateKeys.WithLabels(op.Rule.Id).Set(op.StateKeys);
+        }
+    }
+
+    private Counter.Child ProcessedCounter(SourceSchema schema)
+    {
+        if (!_processed.TryGetValue(schema, out var counter))
+        {
+            _processed[schema] = counter = EngineMetrics.EventsProcessed.WithLabels(schema.Name);
+        }
+
+        return counter;
+    }
+}
