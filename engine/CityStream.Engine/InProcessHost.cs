@@ -13,10 +13,17 @@ public sealed class InProcessHost
     private readonly DecodedBatch _decoded = new();
     private readonly RuntimeOutput _output = new();
     private readonly List<DeadLetter> _letters = [];
+    private readonly string? _topicPrefix;
 
     /// <summary>Creates a host.</summary>
-    public InProcessHost(RuleRuntime runtime, IReadOnlyList<IAlertSink> sinks, IDeadLetterSink? deadLetters, SchemaRegistry? schemas = null)
+    /// <param name="runtime">The rule runtime.</param>
+    /// <param name="sinks">Alert sinks; each gets every alert.</param>
+    /// <param name="deadLetters">Dead-letter sink, or null to only count them.</param>
+    /// <param name="schemas">Source schemas (default: the shipped ones).</param>
+    /// <param name="topicPrefix">Prefix of the input topic names, stripped to find the source (e.g. for per-test topics).</param>
+    public InProcessHost(RuleRuntime runtime, IReadOnlyList<IAlertSink> sinks, IDeadLetterSink? deadLetters, SchemaRegistry? schemas = null, string? topicPrefix = null)
     {
+        _topicPrefix = topicPrefix;
         Runtime = runtime;
         _sinks = sinks;
         _deadLetters = deadLetters;
@@ -50,7 +57,7 @@ public sealed class InProcessHost
         _letters.Clear();
         foreach (var record in records)
         {
-            var schema = _schemas.ByTopic(record.Topic);
+            var schema = _schemas.ByTopic(record.Topic, _topicPrefix);
             var origin = new EventOrigin(record.Topic, record.Partition, record.Offset);
             if (schema is null)
             {

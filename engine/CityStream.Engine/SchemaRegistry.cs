@@ -31,6 +31,18 @@ public sealed class SchemaRegistry
     /// <summary>The source read from that topic, or null.</summary>
     public SourceSchema? ByTopic(string topic) => _byTopic.GetValueOrDefault(topic);
 
+    /// <summary>The source read from a topic that carries a deployment prefix (e.g. <c>test42.city.hotline</c> with prefix <c>test42.</c>), or null.</summary>
+    public SourceSchema? ByTopic(string topic, string? topicPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        if (!string.IsNullOrEmpty(topicPrefix) && topic.StartsWith(topicPrefix, StringComparison.Ordinal))
+        {
+            topic = topic[topicPrefix.Length..];
+        }
+
+        return _byTopic.GetValueOrDefault(topic);
+    }
+
     /// <summary>Reads one source schema from JSON Schema text (a schema with an <c>x-citystream-source</c> block).</summary>
     public static SourceSchema Parse(string json)
     {
