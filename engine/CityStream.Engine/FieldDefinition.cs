@@ -25,6 +25,9 @@ public sealed class FieldDefinition
     /// <summary>What the field means, from the schema's <c>description</c>.</summary>
     public string Description { get; }
 
+    /// <summary>The schema the field belongs to.</summary>
+    internal SourceSchema? Owner { get; set; }
+
     /// <summary>Whether an event must carry the field.</summary>
     public bool Required { get; internal set; }
 

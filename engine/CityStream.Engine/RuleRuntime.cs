@@ -17,6 +17,7 @@ public sealed class RuleRuntime
     private readonly RuntimeContext _context;
     private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
     private IRuleOperator[] _operators = [];
+    private long _streamTime = long.MinValue;
 
     /// <summary>Creates a runtime for a rule set.</summary>
     /// <param name="rules">The rules to run.</param>
@@ -42,19 +43,63 @@ public sealed class RuleRuntime
         var operators = new List<IRuleOperator>();
         foreach (var rule in rules.Rules)
         {
-            var emitted = old.TryGetValue(rule.Id, out var previous) && previous is MatchOperator m
-                ? m.Emitted
-                : new EmittedAlerts(rule.Id, rule.MaxKeys);
-            operators.Add(rule.Kind switch
+            old.TryGetValue(rule.Id, out var previous);
+            if (previous is not null && previous.Rule.Fingerprint == rule.Fingerprint)
             {
-                RuleKind.Match => new MatchOperator(rule, emitted),
-                _ => throw new NotSupportedException($"rule kind {rule.Kind} has no operator"),
-            });
+                operators.Add(previous);
+                continue;
+            }
+
+            var emitted = previous is OperatorBase b ? b.Emitted : new EmittedAlerts(rule.Id, rule.MaxKeys);
+            operators.Add(Create(rule, emitted));
         }
 
         _operators = [.. operators];
-        _operatorsBySource = operators.GroupBy(o => o.Rule.Source).ToDictionary(g => g.Key, g => g.ToArray());
+        var bySource = new Dictionary<SourceSchema, List<IRuleOperator>>();
+        foreach (var op in operators)
+        {
+            foreach (var source in op.Rule.Steps.Select(s => s.Source).Distinct())
+            {
+                if (!bySource.TryGetValue(source, out var list))
+                {
+                    bySource[source] = list = [];
+                }
+
+                list.Add(op);
+            }
+        }
+
+        _operatorsBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         Rules = rules;
+    }
+
+    private static IRuleOperator Create(Internal.Rules.CompiledRule rule, EmittedAlerts emitted) => rule.Kind switch
+    {
+        RuleKind.Match => new MatchOperator(rule, emitted),
+        RuleKind.Threshold when rule.Threshold!.Window == Internal.Rules.WindowType.Sliding => new SlidingThresholdOperator(rule, emitted),
+        RuleKind.Threshold => new ThresholdOperator(rule, emitted),
+        RuleKind.Spike => new SpikeOperator(rule, emitted),
+        RuleKind.Absence => new AbsenceOperator(rule, emitted),
+        RuleKind.Sequence => new SequenceOperator(rule, emitted),
+        RuleKind.Correlate => new CorrelateOperator(rule, emitted),
+        _ => throw new NotSupportedException($"rule kind {rule.Kind} has no operator"),
+    };
+
+    /// <summary>Moves stream time forward without an event (the end of a replay or a rule test's virtual clock): fires absences and closes windows due by then.</summary>
+    public void AdvanceTime(long eventTime, RuntimeOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (eventTime <= _streamTime)
+        {
+            return;
+        }
+
+        _streamTime = eventTime;
+        _context.Output = output;
+        foreach (var op in _operators)
+        {
+            op.OnTime(eventTime, _context);
+        }
     }
 
     /// <summary>Runs one event through the rules of its source, appending alerts (and a dead letter if it is late) to <paramref name="output"/>.</summary>
@@ -76,8 +121,7 @@ public sealed class RuleRuntime
         }
 
         _context.Output = output;
-        var advanced = ts > watermark;
-        if (advanced)
+        if (ts > watermark)
         {
             _watermarks[partition] = ts;
         }
@@ -87,14 +131,18 @@ public sealed class RuleRuntime
             foreach (var op in operators)
             {
                 op.OnEvent(evt, _context);
-                if (advanced)
-                {
-                    op.OnWatermark(ts - (long)schema.AllowedLateness.TotalMilliseconds, _context);
-                }
             }
         }
 
         ProcessedCounter(schema).Inc();
+        if (ts > _streamTime)
+        {
+            _streamTime = ts;
+            foreach (var op in _operators)
+            {
+                op.OnTime(ts, _context);
+            }
+        }
     }
 
     /// <summary>Publishes per-rule state sizes to metrics.</summary>

@@ -13,18 +13,6 @@ public sealed class RuleSet
     {
         Packs = packs;
         Rules = [.. packs.SelectMany(p => p.Rules)];
-        var bySource = new Dictionary<SourceSchema, List<CompiledRule>>();
-        foreach (var rule in Rules)
-        {
-            if (!bySource.TryGetValue(rule.Source, out var list))
-            {
-                bySource[rule.Source] = list = [];
-            }
-
-            list.Add(rule);
-        }
-
-        RulesBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 
     /// <summary>An empty rule set.</summary>
@@ -34,8 +22,6 @@ public sealed class RuleSet
     public IReadOnlyList<RulePack> Packs { get; }
 
     internal IReadOnlyList<CompiledRule> Rules { get; }
-
-    internal IReadOnlyDictionary<SourceSchema, CompiledRule[]> RulesBySource { get; }
 
     /// <summary>Loads every <c>*.yaml</c> / <c>*.yml</c> pack of a directory (test files, <c>*.test.yaml</c>, are skipped), or one file.</summary>
     public static RuleSetLoadResult Load(string path, SchemaRegistry? schemas = null)

@@ -32,6 +32,7 @@ public sealed class SourceSchema
         KeyField = Field(keyField) ?? throw new ArgumentException($"source '{name}' key '{keyField}' is not a field", nameof(keyField));
         foreach (var field in fields)
         {
+            field.Owner = this;
             if (field.Required)
             {
                 RequiredMask |= 1UL << field.Index;

@@ -89,12 +89,20 @@ public sealed class PackErrorTests
     }
 
     [Fact]
-    public void Missing_alert_and_kind_and_source_are_all_reported_at_once()
+    public void Missing_kind_is_an_error_naming_the_kinds()
     {
         var errors = Errors(Rule("    where: x\n"));
 
-        Assert.Contains(errors, e => e.Message.Contains("needs a 'kind'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("needs a 'kind': one of match, threshold", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Missing_source_and_alert_are_reported_at_once()
+    {
+        var errors = Errors(Rule("    kind: match\n"));
+
         Assert.Contains(errors, e => e.Message.Contains("needs a 'source'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("needs an 'alert'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -8,9 +8,9 @@ internal sealed class AlertTemplate
     /// <summary>Placeholder that stands for the alert's key rather than a field.</summary>
     public const string KeyPlaceholder = "key";
 
-    private readonly (string? Literal, FieldDefinition? Field)[] _parts;
+    private readonly (string? Literal, FieldDefinition? Field, string? Extra)[] _parts;
 
-    private AlertTemplate((string?, FieldDefinition?)[] parts, IReadOnlyList<FieldDefinition> fields)
+    private AlertTemplate((string?, FieldDefinition?, string?)[] parts, IReadOnlyList<FieldDefinition> fields)
     {
         _parts = parts;
         Fields = fields;
@@ -18,12 +18,12 @@ internal sealed class AlertTemplate
 
     public IReadOnlyList<FieldDefinition> Fields { get; }
 
-    public static AlertTemplate Constant(string text) => new([(text, null)], []);
+    public static AlertTemplate Constant(string text) => new([(text, null, null)], []);
 
     /// <summary>Parses a template; unknown fields and unbalanced braces are reported at their column.</summary>
-    public static AlertTemplate Parse(string text, SourceSchema schema, string file, int line, int column, ICollection<RuleError> errors)
+    public static AlertTemplate Parse(string text, SourceSchema schema, IReadOnlyCollection<string> extras, string file, int line, int column, ICollection<RuleError> errors)
     {
-        var parts = new List<(string?, FieldDefinition?)>();
+        var parts = new List<(string?, FieldDefinition?, string?)>();
         var fields = new List<FieldDefinition>();
         var literal = new StringBuilder();
         for (var i = 0; i < text.Length; i++)
@@ -52,17 +52,21 @@ internal sealed class AlertTemplate
             var name = text[(i + 1)..end].Trim();
             if (literal.Length > 0)
             {
-                parts.Add((literal.ToString(), null));
+                parts.Add((literal.ToString(), null, null));
                 literal.Clear();
             }
 
             if (name == KeyPlaceholder)
             {
-                parts.Add((null, null));
+                parts.Add((null, null, null));
+            }
+            else if (extras.Contains(name))
+            {
+                parts.Add((null, null, name));
             }
             else if (schema.Field(name) is { } field)
             {
-                parts.Add((null, field));
+                parts.Add((null, field, null));
                 if (!fields.Contains(field))
                 {
                     fields.Add(field);
@@ -70,7 +74,7 @@ internal sealed class AlertTemplate
             }
             else
             {
-                var hint = Spelling.Nearest(name, schema.Fields.Select(f => f.Name));
+                var hint = Spelling.Nearest(name, schema.Fields.Select(f => f.Name).Concat(extras));
                 errors.Add(new RuleError(file, line, column + i + 1,
                     $"unknown field '{name}' in template for source {schema.Name}" + (hint is null ? string.Empty : $"; did you mean '{hint}'?")));
             }
@@ -80,13 +84,13 @@ internal sealed class AlertTemplate
 
         if (literal.Length > 0)
         {
-            parts.Add((literal.ToString(), null));
+            parts.Add((literal.ToString(), null, null));
         }
 
         return new AlertTemplate([.. parts], fields);
     }
 
-    public string Render(CityEvent evt, string key)
+    public string Render(CityEvent evt, string key, IReadOnlyDictionary<string, string>? extras = null)
     {
         if (_parts.Length == 1 && _parts[0].Literal is { } only)
         {
@@ -94,9 +98,24 @@ internal sealed class AlertTemplate
         }
 
         var builder = new StringBuilder();
-        foreach (var (literal, field) in _parts)
+        foreach (var (literal, field, extra) in _parts)
         {
-            builder.Append(literal ?? (field is null ? key : evt.Format(field)));
+            if (literal is not null)
+            {
+                builder.Append(literal);
+            }
+            else if (extra is not null)
+            {
+                builder.Append(extras?.GetValueOrDefault(extra) ?? string.Empty);
+            }
+            else if (field is not null)
+            {
+                builder.Append(ReferenceEquals(evt.Schema, field.Owner) ? evt.Format(field) : string.Empty);
+            }
+            else
+            {
+                builder.Append(key);
+            }
         }
 
         return builder.ToString();

@@ -13,13 +13,22 @@ internal sealed class CompiledRule
 
     public required RuleKind Kind { get; init; }
 
-    public required SourceSchema Source { get; init; }
+    /// <summary>The inputs of the rule; the first is the primary one (its source's fields fill the templates).</summary>
+    public required IReadOnlyList<RuleStep> Steps { get; init; }
+
+    public SourceSchema Source => Steps[0].Source;
+
+    public CompiledCondition? Where => Steps[0].Where;
+
+    public KeySelector Key => Steps[0].Key;
 
     public string? Description { get; init; }
 
-    public CompiledCondition? Where { get; init; }
+    public ThresholdSpec? Threshold { get; init; }
 
-    public required KeySelector Key { get; init; }
+    public SpikeSpec? Spike { get; init; }
+
+    public StepsSpec? Within { get; init; }
 
     public required KeySelector Dedup { get; init; }
 
@@ -44,6 +53,9 @@ internal sealed class CompiledRule
 
     /// <summary>Most dedup entries kept; the oldest are evicted past it.</summary>
     public int MaxKeys { get; init; } = 100_000;
+
+    /// <summary>The rule's YAML and the pack's lists and macros: equal fingerprints mean a reload left the rule as it was, so it keeps its state.</summary>
+    public string Fingerprint { get; init; } = string.Empty;
 
     public required string File { get; init; }
 

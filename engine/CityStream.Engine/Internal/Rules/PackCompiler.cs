@@ -46,6 +46,7 @@ internal static partial class PackCompiler
         var lists = ReadLists(nodes, YamlNodes.Get(root, "lists"));
         var macros = ReadMacros(nodes, YamlNodes.Get(root, "macros"));
         var rules = new List<CompiledRule>();
+        var packContext = $"{YamlNodes.Get(root, "lists")}\n{YamlNodes.Get(root, "macros")}";
         if (YamlNodes.Get(root, "rules") is not YamlSequenceNode ruleNodes)
         {
             nodes.Error(YamlNodes.Get(root, "rules") ?? root, "the pack needs 'rules': a list of rules");
@@ -60,7 +61,7 @@ internal static partial class PackCompiler
                     continue;
                 }
 
-                var rule = RuleParser.Parse(nodes, mapping, name ?? "invalid", schemas, lists, macros, ids);
+                var rule = RuleParser.Parse(nodes, mapping, name ?? "invalid", schemas, lists, macros, ids, packContext);
                 if (rule is not null)
                 {
                     rules.Add(rule);

@@ -4,16 +4,13 @@ using YamlDotNet.RepresentationModel;
 
 namespace CityStream.Engine.Internal.Rules;
 
-/// <summary>Parses and compiles one rule of a pack.</summary>
+/// <summary>Parses and compiles one rule of a pack: the common fields here, the kind's own in <see cref="KindParser"/>.</summary>
 internal static partial class RuleParser
 {
-    private static readonly string[] RuleKeys =
-        ["id", "kind", "source", "description", "enabled", "where", "key", "severity", "alert", "labels", "max_keys"];
+    private static readonly string[] CommonKeys =
+        ["id", "kind", "description", "enabled", "severity", "alert", "labels", "max_keys"];
 
     private static readonly string[] AlertKeys = ["title", "message", "dedup", "suppress", "route"];
-
-    private static readonly Dictionary<string, RuleKind> Kinds = Enum.GetValues<RuleKind>()
-        .ToDictionary(k => k.ToString().ToLowerInvariant(), StringComparer.Ordinal);
 
     public static CompiledRule? Parse(
         YamlNodes nodes,
@@ -22,57 +19,21 @@ internal static partial class RuleParser
         SchemaRegistry schemas,
         IReadOnlyDictionary<string, IReadOnlyList<object>> lists,
         IReadOnlyDictionary<string, MacroDefinition> macros,
-        Dictionary<string, YamlNode> ids)
+        Dictionary<string, YamlNode> ids,
+        string packContext = "")
     {
         var errors = nodes.Errors;
         var before = errors.Count;
-        nodes.CheckKeys(rule, "a rule", RuleKeys);
-
-        var idNode = YamlNodes.Get(rule, "id");
-        var id = nodes.String(idNode, "id");
-        if (id is null)
-        {
-            nodes.Error(rule, "a rule needs an 'id'");
-        }
-        else if (!RuleId().IsMatch(id))
-        {
-            nodes.Error(idNode!, $"rule id '{id}' must be lowercase letters, digits, '.', '_' and '-'");
-        }
-        else if (ids.TryGetValue(id, out var first))
-        {
-            nodes.Error(idNode!, $"duplicate rule id '{id}' (first defined at line {first.Start.Line})");
-        }
-        else
-        {
-            ids[id] = idNode!;
-        }
-
-        var kind = ParseKind(nodes, rule);
-        var source = ParseSource(nodes, rule, schemas);
-        if (nodes.Bool(YamlNodes.Get(rule, "enabled"), "enabled") is false)
+        var id = ParseId(nodes, rule, ids);
+        var kind = KindParser.ParseKind(nodes, rule);
+        nodes.CheckKeys(rule, kind is null ? "a rule" : $"a {KindParser.Name(kind.Value)} rule", [.. CommonKeys, .. KindParser.KeysOf(kind)]);
+        if (nodes.Bool(YamlNodes.Get(rule, "enabled"), "enabled") is false || kind is null)
         {
             return null;
         }
 
-        if (source is null || kind is null)
-        {
-            return null;
-        }
-
-        var scope = new ConditionScope { Schema = source, Lists = lists, Macros = macros, File = nodes.File };
-        CompiledCondition? where = null;
-        if (nodes.Scalar(YamlNodes.Get(rule, "where"), "where") is { } whereNode)
-        {
-            var (line, column) = YamlNodes.TextStart(whereNode);
-            where = ConditionCompiler.CompilePredicate(whereNode.Value ?? string.Empty, scope, line, column, errors);
-        }
-
-        var key = ParseKey(nodes, YamlNodes.Get(rule, "key"), scope, "key");
-        if (YamlNodes.Get(rule, "key") is null)
-        {
-            key = new KeySelector([(source.KeyField, null, source.KeyField.Name)]);
-        }
-
+        var context = new KindContext(nodes, rule, id ?? "invalid", schemas, lists, macros);
+        var parsed = KindParser.Parse(context, kind.Value);
         var alert = nodes.Mapping(YamlNodes.Get(rule, "alert"), "alert");
         if (alert is null)
         {
@@ -81,30 +42,93 @@ internal static partial class RuleParser
         else
         {
             nodes.CheckKeys(alert, "alert", AlertKeys);
+            if (YamlNodes.Get(alert, "title") is null)
+            {
+                nodes.Error(alert, "the alert needs a 'title'");
+            }
         }
 
-        var title = ParseTemplate(nodes, YamlNodes.Get(alert, "title"), source, "alert title");
-        if (alert is not null && YamlNodes.Get(alert, "title") is null)
-        {
-            nodes.Error(alert, "the alert needs a 'title'");
-        }
-
-        var message = YamlNodes.Get(alert, "message") is { } messageNode
-            ? ParseTemplate(nodes, messageNode, source, "alert message")
-            : title;
-        var dedup = YamlNodes.Get(alert, "dedup") is { } dedupNode ? ParseKey(nodes, dedupNode, scope, "dedup") : key;
-        var suppress = YamlNodes.Get(alert, "suppress") is { } suppressNode ? nodes.Duration(suppressNode, "suppress") : TimeSpan.Zero;
-        var (severity, severityExpression) = ParseSeverity(nodes, rule, scope);
-        var labels = ParseLabels(nodes, YamlNodes.Get(rule, "labels"));
-        var maxKeys = YamlNodes.Get(rule, "max_keys") is { } maxKeysNode ? nodes.Int(maxKeysNode, "max_keys", 1) : 100_000;
-
-        if (errors.Count > before || key is null || dedup is null || title is null || message is null)
+        if (parsed is null)
         {
             return null;
         }
 
+        var steps = parsed.Steps;
+        var primary = steps[0];
+        var extras = parsed.TemplateExtras;
+
+        var title = ParseTemplate(nodes, YamlNodes.Get(alert, "title"), primary.Source, extras, "alert title");
+        var message = YamlNodes.Get(alert, "message") is { } messageNode
+            ? ParseTemplate(nodes, messageNode, primary.Source, extras, "alert message")
+            : title;
+        var scope = context.ScopeFor(primary.Source);
+        var dedup = YamlNodes.Get(alert, "dedup") is { } dedupNode ? KindParser.ParseKey(nodes, dedupNode, scope, "dedup") : primary.Key;
+        var suppress = YamlNodes.Get(alert, "suppress") is { } suppressNode ? nodes.Duration(suppressNode, "suppress") : parsed.DefaultSuppress;
+        var (severity, severityExpression) = ParseSeverity(nodes, rule, scope);
+        var labels = ParseLabels(nodes, YamlNodes.Get(rule, "labels"));
+        var maxKeys = YamlNodes.Get(rule, "max_keys") is { } maxKeysNode ? nodes.Int(maxKeysNode, "max_keys", 1) : 100_000;
+
+        if (errors.Count > before || id is null || dedup is null || title is null || message is null)
+        {
+            return null;
+        }
+
+        return new CompiledRule
+        {
+            Id = id,
+            Pack = pack,
+            Kind = kind.Value,
+            Steps = steps,
+            Description = nodes.String(YamlNodes.Get(rule, "description"), "description"),
+            Threshold = parsed.Threshold,
+            Spike = parsed.Spike,
+            Within = parsed.Within,
+            Dedup = dedup,
+            Severity = severity,
+            SeverityExpression = severityExpression,
+            Title = title,
+            Message = message,
+            Suppress = suppress ?? TimeSpan.Zero,
+            Route = nodes.String(YamlNodes.Get(alert, "route"), "route"),
+            Labels = labels,
+            EvidenceFields = EvidenceFields(steps, dedup, severityExpression, title, message),
+            MaxKeys = maxKeys ?? 100_000,
+            Fingerprint = pack + "\n" + packContext + "\n" + rule,
+            File = nodes.File,
+            Line = (int)rule.Start.Line,
+        };
+    }
+
+    private static string? ParseId(YamlNodes nodes, YamlMappingNode rule, Dictionary<string, YamlNode> ids)
+    {
+        var idNode = YamlNodes.Get(rule, "id");
+        var id = nodes.String(idNode, "id");
+        if (id is null)
+        {
+            nodes.Error(rule, "a rule needs an 'id'");
+            return null;
+        }
+
+        if (!RuleId().IsMatch(id))
+        {
+            nodes.Error(idNode!, $"rule id '{id}' must be lowercase letters, digits, '.', '_' and '-'");
+            return null;
+        }
+
+        if (ids.TryGetValue(id, out var first))
+        {
+            nodes.Error(idNode!, $"duplicate rule id '{id}' (first defined at line {first.Start.Line})");
+            return null;
+        }
+
+        ids[id] = idNode!;
+        return id;
+    }
+
+    private static List<FieldDefinition> EvidenceFields(IReadOnlyList<RuleStep> steps, KeySelector dedup, CompiledValue? severity, AlertTemplate title, AlertTemplate message)
+    {
         var evidence = new List<FieldDefinition>();
-        void AddFields(IEnumerable<FieldDefinition>? fields)
+        void Add(IEnumerable<FieldDefinition>? fields)
         {
             foreach (var f in fields ?? [])
             {
@@ -115,119 +139,20 @@ internal static partial class RuleParser
             }
         }
 
-        AddFields(where?.FieldsRead);
-        AddFields(key.Fields);
-        AddFields(dedup.Fields);
-        AddFields(severityExpression?.FieldsRead);
-        AddFields(title.Fields);
-        AddFields(message.Fields);
-
-        return new CompiledRule
+        foreach (var step in steps)
         {
-            Id = id!,
-            Pack = pack,
-            Kind = kind.Value,
-            Source = source,
-            Description = nodes.String(YamlNodes.Get(rule, "description"), "description"),
-            Where = where,
-            Key = key,
-            Dedup = dedup,
-            Severity = severity,
-            SeverityExpression = severityExpression,
-            Title = title,
-            Message = message,
-            Suppress = suppress ?? TimeSpan.Zero,
-            Route = nodes.String(YamlNodes.Get(alert, "route"), "route"),
-            Labels = labels,
-            EvidenceFields = evidence,
-            MaxKeys = maxKeys ?? 100_000,
-            File = nodes.File,
-            Line = (int)rule.Start.Line,
-        };
+            Add(step.Where?.FieldsRead);
+            Add(step.Key.Fields);
+        }
+
+        Add(dedup.Fields);
+        Add(severity?.FieldsRead);
+        Add(title.Fields);
+        Add(message.Fields);
+        return evidence;
     }
 
-    private static RuleKind? ParseKind(YamlNodes nodes, YamlMappingNode rule)
-    {
-        var node = YamlNodes.Get(rule, "kind");
-        var text = nodes.String(node, "kind");
-        if (text is null)
-        {
-            nodes.Error(rule, $"a rule needs a 'kind': one of {string.Join(", ", Kinds.Keys)}");
-            return null;
-        }
-
-        if (!Kinds.TryGetValue(text, out var kind))
-        {
-            var hint = Spelling.Nearest(text, Kinds.Keys);
-            nodes.Error(node!, $"unknown rule kind '{text}'; expected one of {string.Join(", ", Kinds.Keys)}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
-            return null;
-        }
-
-        if (kind != RuleKind.Match)
-        {
-            nodes.Error(node!, $"rule kind '{text}' is not supported by this version of the engine yet; supported: match");
-            return null;
-        }
-
-        return kind;
-    }
-
-    private static SourceSchema? ParseSource(YamlNodes nodes, YamlMappingNode rule, SchemaRegistry schemas)
-    {
-        var node = YamlNodes.Get(rule, "source");
-        var name = nodes.String(node, "source");
-        if (name is null)
-        {
-            nodes.Error(rule, "a rule needs a 'source'");
-            return null;
-        }
-
-        var source = schemas.BySource(name);
-        if (source is null)
-        {
-            var names = schemas.Sources.Select(s => s.Name).ToList();
-            var hint = Spelling.Nearest(name, names);
-            nodes.Error(node!, $"unknown source '{name}'; expected one of {string.Join(", ", names)}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
-        }
-
-        return source;
-    }
-
-    private static KeySelector? ParseKey(YamlNodes nodes, YamlNode? node, ConditionScope scope, string what)
-    {
-        var parts = new List<(FieldDefinition?, CompiledValue?, string)>();
-        var ok = true;
-        foreach (var scalar in nodes.ScalarList(node, what))
-        {
-            var text = scalar.Value ?? string.Empty;
-            if (scope.Schema.Field(text) is { } field)
-            {
-                parts.Add((field, null, text));
-                continue;
-            }
-
-            var (line, column) = YamlNodes.TextStart(scalar);
-            var value = ConditionCompiler.CompileValue(text, scope, line, column, nodes.Errors);
-            if (value is null)
-            {
-                ok = false;
-            }
-            else
-            {
-                parts.Add((null, value, text));
-            }
-        }
-
-        if (node is not null && parts.Count == 0 && ok)
-        {
-            nodes.Error(node, $"{what} must name at least one field or expression");
-            return null;
-        }
-
-        return ok && parts.Count > 0 ? new KeySelector(parts) : null;
-    }
-
-    private static AlertTemplate? ParseTemplate(YamlNodes nodes, YamlNode? node, SourceSchema source, string what)
+    private static AlertTemplate? ParseTemplate(YamlNodes nodes, YamlNode? node, SourceSchema source, IReadOnlyCollection<string> extras, string what)
     {
         if (nodes.Scalar(node, what) is not { } scalar)
         {
@@ -235,7 +160,7 @@ internal static partial class RuleParser
         }
 
         var (line, column) = YamlNodes.TextStart(scalar);
-        return AlertTemplate.Parse(scalar.Value ?? string.Empty, source, nodes.File, line, column, nodes.Errors);
+        return AlertTemplate.Parse(scalar.Value ?? string.Empty, source, extras, nodes.File, line, column, nodes.Errors);
     }
 
     private static (string? Constant, CompiledValue? Expression) ParseSeverity(YamlNodes nodes, YamlMappingNode rule, ConditionScope scope)
@@ -257,7 +182,7 @@ internal static partial class RuleParser
             return (text, null);
         }
 
-        if (text.All(char.IsAsciiLetterLower))
+        if (text.All(char.IsAsciiLetter))
         {
             nodes.Error(scalar, $"unknown severity '{text}'; expected one of {string.Join(", ", CompiledRule.SeverityLevels)} or an expression");
             return (null, null);

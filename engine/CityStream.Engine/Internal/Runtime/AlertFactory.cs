@@ -5,14 +5,14 @@ namespace CityStream.Engine.Internal.Runtime;
 /// <summary>Builds the alert of a rule from its evidence.</summary>
 internal static class AlertFactory
 {
-    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime)
+    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null)
     {
-        var last = evidence[^1];
-        var first = evidence[0];
-        var lat = last.Schema.Field("lat");
-        var lon = last.Schema.Field("lon");
-        var grid = last.Schema.Field("grid");
-        var district = last.Schema.Field("district");
+        var primary = Primary(rule, evidence);
+        var located = Located(evidence) ?? evidence[^1];
+        var lat = located.Schema.Field("lat");
+        var lon = located.Schema.Field("lon");
+        var grid = located.Schema.Field("grid");
+        var district = located.Schema.Field("district");
         var items = new AlertEvidence[evidence.Count];
         for (var i = 0; i < evidence.Count; i++)
         {
@@ -24,22 +24,72 @@ internal static class AlertFactory
             Id = alertId,
             Rule = rule.Id,
             Pack = rule.Pack,
-            Severity = rule.SeverityFor(last),
-            Title = rule.Title.Render(last, key),
-            Message = rule.Message.Render(last, key),
+            Severity = rule.SeverityFor(primary),
+            Title = rule.Title.Render(primary, key, extras),
+            Message = rule.Message.Render(primary, key, extras),
             Key = key,
-            FirstEventTime = first.Timestamp,
-            LastEventTime = last.Timestamp,
+            FirstEventTime = MinTime(evidence),
+            LastEventTime = MaxTime(evidence),
             EmitTime = emitTime,
-            Location = lat is not null && lon is not null && last.Has(lat) && last.Has(lon)
-                ? new GeoPoint(last.GetNumber(lat.Index), last.GetNumber(lon.Index))
+            Location = lat is not null && lon is not null && located.Has(lat) && located.Has(lon)
+                ? new GeoPoint(located.GetNumber(lat.Index), located.GetNumber(lon.Index))
                 : null,
-            Grid = grid is not null ? last.GetString(grid.Index) : null,
-            District = district is not null ? last.GetString(district.Index) : null,
+            Grid = grid is not null ? located.GetString(grid.Index) : null,
+            District = district is not null ? located.GetString(district.Index) : null,
             Evidence = items,
             Labels = rule.Labels,
             Route = rule.Route,
         };
+    }
+
+    /// <summary>The event the templates read: the last evidence of the rule's primary source.</summary>
+    private static CityEvent Primary(CompiledRule rule, IReadOnlyList<CityEvent> evidence)
+    {
+        for (var i = evidence.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(evidence[i].Schema, rule.Source))
+            {
+                return evidence[i];
+            }
+        }
+
+        return evidence[^1];
+    }
+
+    /// <summary>The last evidence that has a location.</summary>
+    private static CityEvent? Located(IReadOnlyList<CityEvent> evidence)
+    {
+        for (var i = evidence.Count - 1; i >= 0; i--)
+        {
+            if (evidence[i].Schema.Field("lat") is { } lat && evidence[i].Has(lat))
+            {
+                return evidence[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static long MinTime(IReadOnlyList<CityEvent> evidence)
+    {
+        var min = long.MaxValue;
+        foreach (var e in evidence)
+        {
+            min = Math.Min(min, e.Timestamp);
+        }
+
+        return min;
+    }
+
+    private static long MaxTime(IReadOnlyList<CityEvent> evidence)
+    {
+        var max = long.MinValue;
+        foreach (var e in evidence)
+        {
+            max = Math.Max(max, e.Timestamp);
+        }
+
+        return max;
     }
 
     private static AlertEvidence Evidence(CompiledRule rule, CityEvent evt)
@@ -47,7 +97,7 @@ internal static class AlertFactory
         var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var field in rule.EvidenceFields)
         {
-            if (field.Index < evt.Schema.Fields.Count && ReferenceEquals(evt.Schema.Fields[field.Index], field))
+            if (ReferenceEquals(field.Owner, evt.Schema))
             {
                 fields[field.Name] = evt.GetValue(field);
             }

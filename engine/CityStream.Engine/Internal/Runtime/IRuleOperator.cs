@@ -2,7 +2,7 @@ using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
 
-/// <summary>The stateful evaluator of one rule: sees the rule's source events in order, per the event-time clock.</summary>
+/// <summary>The stateful evaluator of one rule: sees the events of the rule's sources in order, on the event-time clock.</summary>
 internal interface IRuleOperator
 {
     CompiledRule Rule { get; }
@@ -12,8 +12,8 @@ internal interface IRuleOperator
 
     void OnEvent(CityEvent evt, RuntimeContext context);
 
-    /// <summary>Event time has reached <paramref name="watermark"/> on the event's partition: fire timers, expire state.</summary>
-    void OnWatermark(long watermark, RuntimeContext context);
+    /// <summary>Stream time (the highest event time the runtime has seen) moved to <paramref name="streamTime"/>: fire timers, expire state.</summary>
+    void OnTime(long streamTime, RuntimeContext context);
 }
 
 /// <summary>What an operator may touch while it runs: the emit clock and the output.</summary>

@@ -1,0 +1,59 @@
+using System.Globalization;
+using CityStream.Engine.Internal.Rules;
+
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>
+/// What every operator shares: the alert ids already emitted (so a candidate of the same dedup key and
+/// episode is suppressed, and counted) and building the alert.
+/// </summary>
+internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) : IRuleOperator
+{
+    protected readonly long LatenessMs = (long)rule.Steps.Max(s => s.Source.AllowedLateness.TotalMilliseconds);
+
+    public CompiledRule Rule { get; } = rule;
+
+    public EmittedAlerts Emitted { get; } = emitted;
+
+    public abstract int StateKeys { get; }
+
+    public abstract void OnEvent(CityEvent evt, RuntimeContext context);
+
+    public virtual void OnTime(long streamTime, RuntimeContext context) => Emitted.Expire(streamTime - LatenessMs);
+
+    /// <summary>
+    /// The episode of a candidate: the rule's suppression period that <paramref name="eventTime"/> falls in when
+    /// it has one, else <paramref name="naturalEpisode"/> (a window, an event id) — always a function of the
+    /// input, never of arrival time, so both hosts and every replay give the same alert ids.
+    /// </summary>
+    protected (string Episode, long Expiry) EpisodeOf(long eventTime, string naturalEpisode, long naturalEnd)
+    {
+        var suppressMs = (long)Rule.Suppress.TotalMilliseconds;
+        if (suppressMs > 0)
+        {
+            var bucket = eventTime / suppressMs;
+            return (bucket.ToString(CultureInfo.InvariantCulture), ((bucket + 1) * suppressMs) + LatenessMs);
+        }
+
+        return (naturalEpisode, naturalEnd + LatenessMs);
+    }
+
+    /// <summary>Emits an alert unless one of the same id is already out; true when emitted.</summary>
+    protected bool TryEmit(RuntimeContext context, string key, string dedupKey, string episode, long expiry, IReadOnlyList<CityEvent> evidence, IReadOnlyDictionary<string, string>? extras)
+    {
+        var alertId = AlertIds.For(Rule.Id, dedupKey, episode);
+        if (!Emitted.TryAdd(alertId, expiry))
+        {
+            EngineMetrics.AlertsSuppressed.WithLabels(Rule.Pack, Rule.Id).Inc();
+            return false;
+        }
+
+        context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, evidence, context.Now, extras));
+        return true;
+    }
+
+    protected static string FormatTime(long ms) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    protected static string FormatNumber(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,94 @@
+using CityStream.Engine.Internal.Rules;
+
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>
+/// The <c>sequence</c> kind: the steps in order, same key, all within <c>within</c> of the first. Each key holds
+/// its partial matches (at most <see cref="MaxPartials"/>); an event advances every partial waiting for its
+/// step (skip-till-next-match) and may start a new one. A completed partial is an alert.
+/// </summary>
+internal sealed class SequenceOperator : OperatorBase
+{
+    private const int MaxPartials = 16;
+
+    private readonly IReadOnlyList<RuleStep> _steps;
+    private readonly long _withinMs;
+    private readonly KeyedState<List<List<CityEvent>>> _partials;
+
+    public SequenceOperator(CompiledRule rule, EmittedAlerts emitted)
+        : base(rule, emitted)
+    {
+        _steps = rule.Steps;
+        _withinMs = (long)rule.Within!.Within.TotalMilliseconds;
+        _partials = new KeyedState<List<List<CityEvent>>>(rule.Id, rule.MaxKeys, _withinMs + LatenessMs);
+    }
+
+    public override int StateKeys => _partials.Count;
+
+    public override void OnEvent(CityEvent evt, RuntimeContext context)
+    {
+        string? key = null;
+        List<List<CityEvent>>? partials = null;
+        for (var s = 1; s < _steps.Count; s++)
+        {
+            if (!_steps[s].Accepts(evt))
+            {
+                continue;
+            }
+
+            key ??= _steps[s].Key.Select(evt);
+            partials ??= _partials.Get(key);
+            if (partials is null)
+            {
+                break;
+            }
+
+            for (var p = partials.Count - 1; p >= 0; p--)
+            {
+                var partial = partials[p];
+                if (partial.Count != s || evt.Timestamp < partial[^1].Timestamp || evt.Timestamp > partial[0].Timestamp + _withinMs)
+                {
+                    continue;
+                }
+
+                partial.Add(evt);
+                if (partial.Count == _steps.Count)
+                {
+                    partials.RemoveAt(p);
+                    Complete(partial, key, context);
+                }
+            }
+        }
+
+        if (_steps[0].Accepts(evt))
+        {
+            var startKey = _steps[0].Key.Select(evt);
+            var list = _partials.GetOrAdd(startKey, evt.Timestamp, static () => []);
+            if (list.Count >= MaxPartials)
+            {
+                list.RemoveAt(0);
+                EngineMetrics.StateEvictions.WithLabels(Rule.Id, "key_limit").Inc();
+            }
+
+            list.Add([evt]);
+        }
+    }
+
+    public override void OnTime(long streamTime, RuntimeContext context)
+    {
+        base.OnTime(streamTime, context);
+        _partials.Expire(streamTime);
+    }
+
+    private void Complete(List<CityEvent> partial, string key, RuntimeContext context)
+    {
+        var dedup = ReferenceEquals(Rule.Dedup, Rule.Key) ? key : Rule.Dedup.Select(partial[0]);
+        var (episode, expiry) = EpisodeOf(partial[0].Timestamp, "seq:" + partial[0].Id, partial[0].Timestamp + _withinMs);
+        var extras = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["steps"] = string.Join(" → ", _steps.Select(s => s.Name)),
+            ["within"] = Durations.Format(Rule.Within!.Within),
+        };
+        TryEmit(context, key, dedup, episode, expiry, partial, extras);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using CityStream.Engine.Internal.Rules;
+
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>
+/// The <c>threshold</c> kind over tumbling or hopping windows: per key and window, running aggregates; the
+/// alert fires as soon as <c>having</c> holds (not at window close, so latency is one event), once per
+/// window. A window is dropped once stream time passes its end plus the source's lateness.
+/// </summary>
+internal sealed class ThresholdOperator : OperatorBase
+{
+    private readonly ThresholdSpec _spec;
+    private readonly long _sizeMs;
+    private readonly long _hopMs;
+    private readonly CityEvent _aggregateEvent;
+    private readonly bool _dedupIsKey;
+    private readonly KeyedState<Dictionary<long, WindowAggregates>> _state;
+    private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
+
+    public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
+        : base(rule, emitted)
+    {
+        _spec = rule.Threshold!;
+        _sizeMs = (long)_spec.Size.TotalMilliseconds;
+        _hopMs = (long)_spec.Hop.TotalMilliseconds;
+        _aggregateEvent = new CityEvent(_spec.AggregateSchema);
+        _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
+        _state = new KeyedState<Dictionary<long, WindowAggregates>>(rule.Id, rule.MaxKeys, _sizeMs + LatenessMs);
+    }
+
+    public override int StateKeys => _state.Count;
+
+    public override void OnEvent(CityEvent evt, RuntimeContext context)
+    {
+        if (Rule.Where is { } where && !where.Evaluate(evt))
+        {
+            return;
+        }
+
+        var key = Rule.Key.Select(evt);
+        var ts = evt.Timestamp;
+        var windows = _state.GetOrAdd(key, ts, static () => []);
+        var lastStart = ts - Mod(ts, _hopMs);
+        for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
+        {
+            if (!windows.TryGetValue(start, out var window))
+            {
+                window = new WindowAggregates(_spec.Aggregates);
+                windows[start] = window;
+                _closing.Enqueue((key, start), start + _sizeMs);
+            }
+
+            window.Add(evt);
+            if (window.Fired)
+            {
+                continue;
+            }
+
+            window.Fill(_aggregateEvent, key, start, start + _sizeMs, ts);
+            if (!_spec.Having.Evaluate(_aggregateEvent))
+            {
+                continue;
+            }
+
+            window.Fired = true;
+            var dedup = _dedupIsKey ? key : Rule.Dedup.Select(evt);
+            var (episode, expiry) = EpisodeOf(start, "window:" + start.ToString(CultureInfo.InvariantCulture), start + _sizeMs);
+            TryEmit(context, key, dedup, episode, expiry, [.. window.Evidence], window.Extras(start, start + _sizeMs));
+        }
+    }
+
+    public override void OnTime(long streamTime, RuntimeContext context)
+    {
+        base.OnTime(streamTime, context);
+        var closed = streamTime - LatenessMs;
+        while (_closing.TryPeek(out var window, out var end) && end <= closed)
+        {
+            _closing.Dequeue();
+            if (_state.Get(window.Key) is { } windows)
+            {
+                windows.Remove(window.Start);
+                if (windows.Count == 0)
+                {
+                    _state.Remove(window.Key);
+                }
+            }
+        }
+    }
+
+    private static long Mod(long value, long modulus) => ((value % modulus) + modulus) % modulus;
+}

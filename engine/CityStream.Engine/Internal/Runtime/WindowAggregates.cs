@@ -1,0 +1,114 @@
+using System.Globalization;
+using CityStream.Engine.Internal.Rules;
+
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>The running aggregates of one window of one key, and a few of its events as evidence.</summary>
+internal sealed class WindowAggregates
+{
+    public const int MaxEvidence = 10;
+
+    private readonly IReadOnlyList<AggregateSpec> _specs;
+    private readonly double[] _sum;
+    private readonly double[] _min;
+    private readonly double[] _max;
+    private readonly long[] _count;
+    private readonly HashSet<string>?[] _distinct;
+
+    public WindowAggregates(IReadOnlyList<AggregateSpec> specs)
+    {
+        _specs = specs;
+        _sum = new double[specs.Count];
+        _min = new double[specs.Count];
+        _max = new double[specs.Count];
+        _count = new long[specs.Count];
+        _distinct = new HashSet<string>?[specs.Count];
+        Array.Fill(_min, double.PositiveInfinity);
+        Array.Fill(_max, double.NegativeInfinity);
+    }
+
+    public long Events { get; private set; }
+
+    public bool Fired { get; set; }
+
+    public List<CityEvent> Evidence { get; } = [];
+
+    public void Add(CityEvent evt)
+    {
+        Events++;
+        if (Evidence.Count < MaxEvidence)
+        {
+            Evidence.Add(evt);
+        }
+        else
+        {
+            Evidence[MaxEvidence - 1] = evt;
+        }
+
+        for (var i = 0; i < _specs.Count; i++)
+        {
+            var spec = _specs[i];
+            if (spec.Field is not { } field)
+            {
+                _count[i]++;
+                continue;
+            }
+
+            if (!evt.Has(field))
+            {
+                continue;
+            }
+
+            if (spec.Function == "distinct")
+            {
+                (_distinct[i] ??= new HashSet<string>(StringComparer.Ordinal)).Add(field.Type == FieldType.String ? evt.GetString(field.Index)! : evt.Format(field));
+                continue;
+            }
+
+            var value = evt.GetNumber(field.Index);
+            _count[i]++;
+            _sum[i] += value;
+            _min[i] = Math.Min(_min[i], value);
+            _max[i] = Math.Max(_max[i], value);
+        }
+    }
+
+    public double Value(int i) => _specs[i].Function switch
+    {
+        "count" => _count[i],
+        "sum" => _sum[i],
+        "avg" => _count[i] == 0 ? 0 : _sum[i] / _count[i],
+        "min" => _count[i] == 0 ? 0 : _min[i],
+        "max" => _count[i] == 0 ? 0 : _max[i],
+        _ => _distinct[i]?.Count ?? 0,
+    };
+
+    /// <summary>Writes the aggregates into the event the <c>having</c> condition reads.</summary>
+    public void Fill(CityEvent target, string key, long windowStart, long windowEnd, long lastTime)
+    {
+        target.SetString(0, key);
+        target.SetNumber(1, lastTime);
+        target.SetString(2, key);
+        target.SetNumber(3, windowStart);
+        target.SetNumber(4, windowEnd);
+        for (var i = 0; i < _specs.Count; i++)
+        {
+            target.SetNumber(_specs[i].Slot, Value(i));
+        }
+    }
+
+    public Dictionary<string, string> Extras(long windowStart, long windowEnd)
+    {
+        var extras = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["window_start"] = DateTimeOffset.FromUnixTimeMilliseconds(windowStart).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            ["window_end"] = DateTimeOffset.FromUnixTimeMilliseconds(windowEnd).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < _specs.Count; i++)
+        {
+            extras[_specs[i].Name] = Value(i).ToString("0.##", CultureInfo.InvariantCulture);
+        }
+
+        return extras;
+    }
+}
