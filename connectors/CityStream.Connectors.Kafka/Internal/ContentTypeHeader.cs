@@ -1,0 +1,28 @@
+using System.Text;
+using CityStream.Engine;
+using Confluent.Kafka;
+
+namespace CityStream.Connectors.Kafka.Internal;
+
+/// <summary>Reads a record's <c>content-type</c> header without allocating for the two values CityStream uses.</summary>
+internal static class ContentTypeHeader
+{
+    private static readonly byte[] Json = Encoding.UTF8.GetBytes(ContentTypes.Json);
+    private static readonly byte[] Arrow = Encoding.UTF8.GetBytes(ContentTypes.Arrow);
+
+    /// <summary>The header's value, or null when the record has none (JSON).</summary>
+    public static string? Read(Headers? headers)
+    {
+        if (headers is null || !headers.TryGetLastBytes(ContentTypes.HeaderName, out var value) || value is null)
+        {
+            return null;
+        }
+
+        if (value.AsSpan().SequenceEqual(Arrow))
+        {
+            return ContentTypes.Arrow;
+        }
+
+        return value.AsSpan().SequenceEqual(Json) ? ContentTypes.Json : Encoding.UTF8.GetString(value);
+    }
+}

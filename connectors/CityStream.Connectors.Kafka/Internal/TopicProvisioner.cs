@@ -1,0 +1,52 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace CityStream.Connectors.Kafka.Internal;
+
+/// <summary>Creates the topics a host reads and writes when they are missing, with the admin API.</summary>
+internal static class TopicProvisioner
+{
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Creates every topic of <paramref name="topics"/> that does not exist; existing topics are left as they are.</summary>
+    public static async Task EnsureAsync(string bootstrapServers, IEnumerable<TopicSpecification> topics, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var topic in admin.GetMetadata(MetadataTimeout).Topics)
+        {
+            if (topic.Error.Code == ErrorCode.NoError)
+            {
+                existing.Add(topic.Topic);
+            }
+        }
+
+        var missing = topics.Where(t => !existing.Contains(t.Name)).DistinctBy(t => t.Name, StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await admin.CreateTopicsAsync(missing).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException ex) when (ex.Results.TrueForAll(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another instance created them first: what we wanted.
+        }
+    }
+
+    /// <summary>A source or dead-letter topic: the broker's default partition count and replication.</summary>
+    public static TopicSpecification Plain(string name) => new() { Name = name, NumPartitions = -1, ReplicationFactor = -1 };
+
+    /// <summary>A warning topic: compacted, since records are keyed by alert id and a rewrite of an alert replaces it.</summary>
+    public static TopicSpecification Compacted(string name, int partitions) => new()
+    {
+        Name = name,
+        NumPartitions = partitions,
+        ReplicationFactor = -1,
+        Configs = new Dictionary<string, string>(StringComparer.Ordinal) { ["cleanup.policy"] = "compact" },
+    };
+}

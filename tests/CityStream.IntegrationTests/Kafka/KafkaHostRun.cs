@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using CityStream.Connectors.Kafka;
+using CityStream.Engine;
+using CityStream.IntegrationTests.Infrastructure;
+
+namespace CityStream.IntegrationTests.Kafka;
+
+/// <summary>Helpers for driving a <see cref="KafkaHost"/> against the test broker: input, waiting, reading alerts back.</summary>
+internal static class KafkaHostRun
+{
+    public static readonly TimeSpan ProcessingTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly Lazy<RuleSet> LazyShippedRules = new(LoadShippedRules);
+
+    /// <summary>The packs in the repository's <c>rules/</c>.</summary>
+    public static RuleSet ShippedRules => LazyShippedRules.Value;
+
+    public static KafkaHostOptions Options(KafkaFixture kafka, string prefix) => new()
+    {
+        BootstrapServers = kafka.BootstrapServers,
+        ApplicationId = prefix + "app-" + Guid.NewGuid().ToString("N")[..8],
+        TopicPrefix = prefix,
+        StateDirectory = Path.Combine(Path.GetTempPath(), "citystream-streamiz-tests", prefix),
+        CommitIntervalMs = 200,
+    };
+
+    /// <summary>Produces every record of the input to its prefixed topic.</summary>
+    public static async Task ProduceAsync(KafkaFixture kafka, string prefix, CityInput input)
+    {
+        foreach (var (topic, records) in input.RecordsByTopic)
+        {
+            await kafka.ProduceAsync(prefix + topic, records);
+        }
+    }
+
+    /// <summary>Waits until the host has read <paramref name="events"/> events (it updates the count after the record's sinks have its output).</summary>
+    public static async Task WaitForEventsAsync(KafkaHost host, long events)
+    {
+        var clock = Stopwatch.StartNew();
+        while (host.EventsIn < events)
+        {
+            if (clock.Elapsed > ProcessingTimeout)
+            {
+                throw new TimeoutException($"the host read {host.EventsIn} of {events} events in {ProcessingTimeout.TotalSeconds} s (processed {host.EventsProcessed}, dead-lettered {host.DeadLettered})");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Every record of every <c>warnings.&lt;pack&gt;</c> topic of the rules, as alerts, after checking key and header.</summary>
+    public static async Task<List<Alert>> ReadWarningsAsync(KafkaFixture kafka, string prefix, RuleSet rules)
+    {
+        var alerts = new List<Alert>();
+        foreach (var pack in rules.Packs)
+        {
+            var topic = prefix + Alert.TopicFor(pack.Name);
+            foreach (var record in await kafka.ConsumeAllAsync(topic, ReadTimeout))
+            {
+                var alert = AlertJson.Deserialize(record.Value) ?? throw new InvalidDataException($"{topic}@{record.Offset} is not an alert");
+                Assert.Equal(alert.Id, record.Key);
+                Assert.Equal(ContentTypes.Json, record.Header(ContentTypes.HeaderName));
+                Assert.Equal(pack.Name, alert.Pack);
+                alerts.Add(alert);
+            }
+        }
+
+        return alerts;
+    }
+
+    private static RuleSet LoadShippedRules()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CityStream.sln")))
+            {
+                var result = RuleSet.Load(Path.Combine(directory.FullName, "rules"));
+                return result.RuleSet ?? throw new InvalidOperationException("shipped packs do not compile: " + string.Join("; ", result.Errors));
+            }
+        }
+
+        throw new InvalidOperationException("CityStream.sln not found above " + AppContext.BaseDirectory);
+    }
+}
