@@ -10,7 +10,7 @@ namespace CityStream.Engine;
 /// its source's allowed lateness behind it is dead-lettered with reason <c>late</c>, never dropped.
 /// Not thread-safe: one runtime per stream task.
 /// </summary>
-public sealed class RuleRuntime
+public sealed partial class RuleRuntime
 {
     private readonly Dictionary<(string Topic, int Partition), long> _watermarks = [];
     private readonly Dictionary<SourceSchema, Counter.Child> _processed = [];

@@ -30,7 +30,9 @@ internal static class ArrowBatchCodec
         using var stream = new MemoryStream();
         using (var writer = new ArrowStreamWriter(stream, arrowSchema, leaveOpen: true))
         {
-            writer.WriteRecordBatch(new RecordBatch(arrowSchema, columns, events.Count));
+            // The batch must stay reachable while it is written, or the GC may free Arrow's native buffers mid-copy (apache/arrow-dotnet#397).
+            using var batch = new RecordBatch(arrowSchema, columns, events.Count);
+            writer.WriteRecordBatch(batch);
             writer.WriteEnd();
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -8,38 +9,35 @@ namespace CityStream.Engine.Internal.Runtime;
 /// expected source's allowed lateness, passes a deadline still open, the alert fires — so a late but
 /// allowed report still counts, and the decision is the same on every host and replay.
 /// </summary>
-internal sealed class AbsenceOperator : OperatorBase
+internal sealed class AbsenceOperator : StatefulOperator<List<CityEvent>>
 {
     private readonly RuleStep _trigger;
     private readonly RuleStep _expected;
     private readonly long _withinMs;
     private readonly long _expectedLatenessMs;
-    private readonly KeyedState<List<CityEvent>> _open;
     private readonly PriorityQueue<(string Key, CityEvent Trigger), long> _deadlines = new();
 
     public AbsenceOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)(rule.Within!.Within + rule.Steps[1].Source.AllowedLateness).TotalMilliseconds * 2)
     {
         _trigger = rule.Steps[0];
         _expected = rule.Steps[1];
         _withinMs = (long)rule.Within!.Within.TotalMilliseconds;
         _expectedLatenessMs = (long)_expected.Source.AllowedLateness.TotalMilliseconds;
-        _open = new KeyedState<List<CityEvent>>(rule.Id, rule.MaxKeys, _withinMs + _expectedLatenessMs + LatenessMs);
     }
-
-    public override int StateKeys => _open.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
         if (_expected.Accepts(evt))
         {
             var key = _expected.Key.Select(evt);
-            if (_open.Get(key) is { } waiting)
+            if (State.Get(key) is { } waiting
+                && waiting.RemoveAll(trigger => evt.Timestamp >= trigger.Timestamp && evt.Timestamp <= trigger.Timestamp + _withinMs) > 0)
             {
-                waiting.RemoveAll(trigger => evt.Timestamp >= trigger.Timestamp && evt.Timestamp <= trigger.Timestamp + _withinMs);
+                State.MarkDirty(key);
                 if (waiting.Count == 0)
                 {
-                    _open.Remove(key);
+                    State.Remove(key);
                 }
             }
         }
@@ -47,7 +45,7 @@ internal sealed class AbsenceOperator : OperatorBase
         if (_trigger.Accepts(evt))
         {
             var key = _trigger.Key.Select(evt);
-            var waiting = _open.GetOrAdd(key, evt.Timestamp, static () => []);
+            var waiting = State.GetOrAdd(key, evt.Timestamp, static () => []);
             if (!waiting.Exists(e => e.Id == evt.Id))
             {
                 waiting.Add(evt);
@@ -63,14 +61,15 @@ internal sealed class AbsenceOperator : OperatorBase
         while (_deadlines.TryPeek(out var pending, out var deadline) && deadline < decided)
         {
             _deadlines.Dequeue();
-            if (_open.Get(pending.Key) is not { } waiting || !waiting.Remove(pending.Trigger))
+            if (State.Get(pending.Key) is not { } waiting || !waiting.Remove(pending.Trigger))
             {
                 continue;
             }
 
+            State.MarkDirty(pending.Key);
             if (waiting.Count == 0)
             {
-                _open.Remove(pending.Key);
+                State.Remove(pending.Key);
             }
 
             var dedup = ReferenceEquals(Rule.Dedup, Rule.Key) ? pending.Key : Rule.Dedup.Select(pending.Trigger);
@@ -79,6 +78,18 @@ internal sealed class AbsenceOperator : OperatorBase
             TryEmit(context, pending.Key, dedup, episode, expiry, [pending.Trigger], extras);
         }
 
-        _open.Expire(streamTime);
+        State.Expire(streamTime);
+    }
+
+    protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state);
+
+    protected override List<CityEvent> ReadState(JsonElement element) => EventSnapshot.ReadList(element, SourceNamed);
+
+    protected override void OnRestored(string key, List<CityEvent> state)
+    {
+        foreach (var trigger in state)
+        {
+            _deadlines.Enqueue((key, trigger), trigger.Timestamp + _withinMs);
+        }
     }
 }

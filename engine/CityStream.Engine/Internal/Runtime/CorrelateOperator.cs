@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -9,23 +10,19 @@ namespace CityStream.Engine.Internal.Runtime;
 /// within <c>within</c> of it are counted, and the alert fires once per key per suppression period
 /// (default: <c>within</c>, aligned to event time).
 /// </summary>
-internal sealed class CorrelateOperator : OperatorBase
+internal sealed class CorrelateOperator : StatefulOperator<List<CityEvent>[]>
 {
     private readonly IReadOnlyList<RuleStep> _steps;
     private readonly long _withinMs;
     private readonly int _minSources;
-    private readonly KeyedState<List<CityEvent>[]> _recent;
 
     public CorrelateOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)rule.Within!.Within.TotalMilliseconds * 3)
     {
         _steps = rule.Steps;
         _withinMs = (long)rule.Within!.Within.TotalMilliseconds;
         _minSources = rule.Within.MinSources;
-        _recent = new KeyedState<List<CityEvent>[]>(rule.Id, rule.MaxKeys, (2 * _withinMs) + LatenessMs);
     }
-
-    public override int StateKeys => _recent.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
@@ -37,7 +34,7 @@ internal sealed class CorrelateOperator : OperatorBase
             }
 
             var key = _steps[s].Key.Select(evt);
-            var recent = _recent.GetOrAdd(key, evt.Timestamp, () => [.. _steps.Select(_ => new List<CityEvent>())]);
+            var recent = State.GetOrAdd(key, evt.Timestamp, () => [.. _steps.Select(_ => new List<CityEvent>())]);
             recent[s].Add(evt);
             Evaluate(key, recent, evt, context);
         }
@@ -46,8 +43,22 @@ internal sealed class CorrelateOperator : OperatorBase
     public override void OnTime(long streamTime, RuntimeContext context)
     {
         base.OnTime(streamTime, context);
-        _recent.Expire(streamTime);
+        State.Expire(streamTime);
     }
+
+    protected override void WriteState(Utf8JsonWriter writer, List<CityEvent>[] state)
+    {
+        writer.WriteStartArray();
+        foreach (var events in state)
+        {
+            EventSnapshot.WriteList(writer, null, events);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    protected override List<CityEvent>[] ReadState(JsonElement element) =>
+        [.. element.EnumerateArray().Select(events => EventSnapshot.ReadList(events, SourceNamed))];
 
     private void Evaluate(string key, List<CityEvent>[] recent, CityEvent evt, RuntimeContext context)
     {

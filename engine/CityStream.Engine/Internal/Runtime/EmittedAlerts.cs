@@ -9,6 +9,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
 {
     private readonly Dictionary<string, long> _expiry = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, long> _byExpiry = new();
+    private readonly Dictionary<string, long?> _changed = new(StringComparer.Ordinal);
 
     public int Count => _expiry.Count;
 
@@ -22,15 +23,34 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
 
         _expiry[alertId] = expiresAtEventTime;
         _byExpiry.Enqueue(alertId, expiresAtEventTime);
+        _changed[alertId] = expiresAtEventTime;
         while (_expiry.Count > maxKeys && _byExpiry.TryDequeue(out var oldest, out _))
         {
             if (_expiry.Remove(oldest))
             {
+                _changed[oldest] = null;
                 EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc();
             }
         }
 
         return true;
+    }
+
+    /// <summary>Ids added (with their expiry) or dropped (null) since the last call: what the next checkpoint writes.</summary>
+    public List<KeyValuePair<string, long?>> TakeChanged()
+    {
+        var changed = _changed.ToList();
+        _changed.Clear();
+        return changed;
+    }
+
+    /// <summary>Puts a checkpointed id back.</summary>
+    public void Restore(string alertId, long expiresAtEventTime)
+    {
+        if (_expiry.TryAdd(alertId, expiresAtEventTime))
+        {
+            _byExpiry.Enqueue(alertId, expiresAtEventTime);
+        }
     }
 
     /// <summary>Drops entries whose time has passed the watermark.</summary>
@@ -41,6 +61,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
             _byExpiry.Dequeue();
             if (_expiry.Remove(id))
             {
+                _changed[id] = null;
                 EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
             }
         }

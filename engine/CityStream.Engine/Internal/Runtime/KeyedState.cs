@@ -8,6 +8,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
     where T : class
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private long _nextTtlSweep = long.MinValue;
 
     public int Count => _entries.Count;
@@ -16,8 +17,24 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
     public T? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
+    /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes.</summary>
+    public IEnumerable<string> TakeDirty()
+    {
+        var dirty = _dirty.ToList();
+        _dirty.Clear();
+        return dirty;
+    }
+
+    public void MarkDirty(string key) => _dirty.Add(key);
+
+    /// <summary>Puts a restored entry back without marking it changed.</summary>
+    public void Restore(string key, T value, long lastSeen) => _entries[key] = new Entry(value) { LastSeen = lastSeen };
+
+    public long LastSeen(string key) => _entries.TryGetValue(key, out var entry) ? entry.LastSeen : long.MinValue;
+
     public T GetOrAdd(string key, long eventTime, Func<T> create)
     {
+        _dirty.Add(key);
         if (!_entries.TryGetValue(key, out var entry))
         {
             entry = new Entry(create());
@@ -36,7 +53,11 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         return entry.Value;
     }
 
-    public void Remove(string key) => _entries.Remove(key);
+    public void Remove(string key)
+    {
+        _entries.Remove(key);
+        _dirty.Add(key);
+    }
 
     /// <summary>Drops keys idle for longer than the TTL; sweeps at most once per tenth of the TTL of event time.</summary>
     public void Expire(long streamTime)
@@ -58,7 +79,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
         foreach (var key in idle ?? [])
         {
-            _entries.Remove(key);
+            Remove(key);
             EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
         }
     }
@@ -69,7 +90,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         var oldest = _entries.OrderBy(e => e.Value.LastSeen).Take(excess).Select(e => e.Key).ToList();
         foreach (var key in oldest)
         {
-            _entries.Remove(key);
+            Remove(key);
         }
 
         EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc(oldest.Count);

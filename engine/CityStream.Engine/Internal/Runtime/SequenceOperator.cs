@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -7,23 +8,19 @@ namespace CityStream.Engine.Internal.Runtime;
 /// its partial matches (at most <see cref="MaxPartials"/>); an event advances every partial waiting for its
 /// step (skip-till-next-match) and may start a new one. A completed partial is an alert.
 /// </summary>
-internal sealed class SequenceOperator : OperatorBase
+internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
 {
     private const int MaxPartials = 16;
 
     private readonly IReadOnlyList<RuleStep> _steps;
     private readonly long _withinMs;
-    private readonly KeyedState<List<List<CityEvent>>> _partials;
 
     public SequenceOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)rule.Within!.Within.TotalMilliseconds * 2)
     {
         _steps = rule.Steps;
         _withinMs = (long)rule.Within!.Within.TotalMilliseconds;
-        _partials = new KeyedState<List<List<CityEvent>>>(rule.Id, rule.MaxKeys, _withinMs + LatenessMs);
     }
-
-    public override int StateKeys => _partials.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
@@ -37,12 +34,13 @@ internal sealed class SequenceOperator : OperatorBase
             }
 
             key ??= _steps[s].Key.Select(evt);
-            partials ??= _partials.Get(key);
+            partials ??= State.Get(key);
             if (partials is null)
             {
                 break;
             }
 
+            State.MarkDirty(key);
             for (var p = partials.Count - 1; p >= 0; p--)
             {
                 var partial = partials[p];
@@ -63,7 +61,7 @@ internal sealed class SequenceOperator : OperatorBase
         if (_steps[0].Accepts(evt))
         {
             var startKey = _steps[0].Key.Select(evt);
-            var list = _partials.GetOrAdd(startKey, evt.Timestamp, static () => []);
+            var list = State.GetOrAdd(startKey, evt.Timestamp, static () => []);
             if (list.Count >= MaxPartials)
             {
                 list.RemoveAt(0);
@@ -77,8 +75,22 @@ internal sealed class SequenceOperator : OperatorBase
     public override void OnTime(long streamTime, RuntimeContext context)
     {
         base.OnTime(streamTime, context);
-        _partials.Expire(streamTime);
+        State.Expire(streamTime);
     }
+
+    protected override void WriteState(Utf8JsonWriter writer, List<List<CityEvent>> state)
+    {
+        writer.WriteStartArray();
+        foreach (var partial in state)
+        {
+            EventSnapshot.WriteList(writer, null, partial);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    protected override List<List<CityEvent>> ReadState(JsonElement element) =>
+        [.. element.EnumerateArray().Select(partial => EventSnapshot.ReadList(partial, SourceNamed))];
 
     private void Complete(List<CityEvent> partial, string key, RuntimeContext context)
     {

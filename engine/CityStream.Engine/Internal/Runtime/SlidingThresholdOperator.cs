@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -8,27 +9,24 @@ namespace CityStream.Engine.Internal.Runtime;
 /// holds — once per key per suppression period (default: the window size). Streamiz has no sliding
 /// windows, so the runtime keeps them.
 /// </summary>
-internal sealed class SlidingThresholdOperator : OperatorBase
+internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent>>
 {
     private const int MaxEventsPerKey = 10_000;
+    private const int MaxReevaluations = 64;
 
     private readonly ThresholdSpec _spec;
     private readonly long _sizeMs;
     private readonly CityEvent _aggregateEvent;
     private readonly bool _dedupIsKey;
-    private readonly KeyedState<List<CityEvent>> _state;
 
     public SlidingThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
     {
         _spec = rule.Threshold!;
         _sizeMs = (long)_spec.Size.TotalMilliseconds;
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
-        _state = new KeyedState<List<CityEvent>>(rule.Id, rule.MaxKeys, _sizeMs + LatenessMs);
     }
-
-    public override int StateKeys => _state.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
@@ -39,7 +37,7 @@ internal sealed class SlidingThresholdOperator : OperatorBase
 
         var key = Rule.Key.Select(evt);
         var ts = evt.Timestamp;
-        var events = _state.GetOrAdd(key, ts, static () => []);
+        var events = State.GetOrAdd(key, ts, static () => []);
         var position = events.Count;
         while (position > 0 && events[position - 1].Timestamp > ts)
         {
@@ -62,33 +60,52 @@ internal sealed class SlidingThresholdOperator : OperatorBase
             position -= drop;
         }
 
-        var aggregates = new WindowAggregates(_spec.Aggregates);
-        var windowStart = ts - _sizeMs;
-        var first = position;
+        // An out-of-order event also belongs to the windows that end at the later events within its reach.
+        var evaluations = 0;
+        for (var end = position; end < events.Count && events[end].Timestamp <= ts + _sizeMs && evaluations < MaxReevaluations; end++, evaluations++)
+        {
+            if (Evaluate(events, end, key, context))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool Evaluate(List<CityEvent> events, int end, string key, RuntimeContext context)
+    {
+        var last = events[end];
+        var windowEnd = last.Timestamp;
+        var windowStart = windowEnd - _sizeMs;
+        var first = end;
         while (first > 0 && events[first - 1].Timestamp > windowStart)
         {
             first--;
         }
 
-        for (var i = first; i <= position; i++)
+        var aggregates = new WindowAggregates(_spec.Aggregates);
+        for (var i = first; i <= end; i++)
         {
             aggregates.Add(events[i]);
         }
 
-        aggregates.Fill(_aggregateEvent, key, windowStart, ts, ts);
+        aggregates.Fill(_aggregateEvent, key, windowStart, windowEnd, windowEnd);
         if (!_spec.Having.Evaluate(_aggregateEvent))
         {
-            return;
+            return false;
         }
 
-        var dedup = _dedupIsKey ? key : Rule.Dedup.Select(evt);
-        var (episode, expiry) = EpisodeOf(ts, "at:" + evt.Id, ts);
-        TryEmit(context, key, dedup, episode, expiry, [.. aggregates.Evidence], aggregates.Extras(windowStart, ts));
+        var dedup = _dedupIsKey ? key : Rule.Dedup.Select(last);
+        var (episode, expiry) = EpisodeOf(windowEnd, "at:" + last.Id, windowEnd);
+        return TryEmit(context, key, dedup, episode, expiry, [.. aggregates.Evidence], aggregates.Extras(windowStart, windowEnd));
     }
+
+    protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state);
+
+    protected override List<CityEvent> ReadState(JsonElement element) => EventSnapshot.ReadList(element, SourceNamed);
 
     public override void OnTime(long streamTime, RuntimeContext context)
     {
         base.OnTime(streamTime, context);
-        _state.Expire(streamTime);
+        State.Expire(streamTime);
     }
 }

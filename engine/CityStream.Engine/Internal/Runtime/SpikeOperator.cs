@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -10,23 +11,19 @@ namespace CityStream.Engine.Internal.Runtime;
 /// least <c>min_count</c> and the score reaches the threshold. Written here because
 /// Microsoft.ML.TimeSeries is not available and the baseline is a few lines of arithmetic.
 /// </summary>
-internal sealed class SpikeOperator : OperatorBase
+internal sealed class SpikeOperator : StatefulOperator<SpikeOperator.SpikeState>
 {
     private readonly SpikeSpec _spec;
     private readonly long _bucketMs;
     private readonly long _bucketsPerSeason;
-    private readonly KeyedState<SpikeState> _state;
 
     public SpikeOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)(rule.Spike!.Season.TotalMilliseconds * (rule.Spike.History + 1)))
     {
         _spec = rule.Spike!;
         _bucketMs = (long)_spec.Bucket.TotalMilliseconds;
         _bucketsPerSeason = (long)(_spec.Season.TotalMilliseconds / _bucketMs);
-        _state = new KeyedState<SpikeState>(rule.Id, rule.MaxKeys, (long)(_spec.Season.TotalMilliseconds * (_spec.History + 1)));
     }
-
-    public override int StateKeys => _state.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
@@ -37,10 +34,9 @@ internal sealed class SpikeOperator : OperatorBase
 
         var key = Rule.Key.Select(evt);
         var bucket = Math.DivRem(evt.Timestamp, _bucketMs).Quotient;
-        var state = _state.GetOrAdd(key, evt.Timestamp, () => new SpikeState(bucket));
+        var state = State.GetOrAdd(key, evt.Timestamp, () => new SpikeState(bucket));
         state.FirstBucket = Math.Min(state.FirstBucket, bucket);
         var count = state.Counts[bucket] = state.Counts.GetValueOrDefault(bucket) + 1;
-        state.LastEvents[bucket] = evt;
         Prune(state, bucket);
         if (count < _spec.MinCount || state.Fired.Contains(bucket) || bucket - (_spec.History * _bucketsPerSeason) < state.FirstBucket)
         {
@@ -75,7 +71,7 @@ internal sealed class SpikeOperator : OperatorBase
     public override void OnTime(long streamTime, RuntimeContext context)
     {
         base.OnTime(streamTime, context);
-        _state.Expire(streamTime);
+        State.Expire(streamTime);
     }
 
     /// <summary>Robust z-score: (x − median) / (1.4826 · MAD), the deviation floored at 1 so a flat history still scores.</summary>
@@ -127,18 +123,52 @@ internal sealed class SpikeOperator : OperatorBase
         foreach (var old in state.Counts.Keys.Where(b => b < oldest).ToList())
         {
             state.Counts.Remove(old);
-            state.LastEvents.Remove(old);
             state.Fired.Remove(old);
         }
     }
 
-    private sealed class SpikeState(long firstBucket)
+    protected override void WriteState(Utf8JsonWriter writer, SpikeState state)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("first", state.FirstBucket);
+        writer.WriteStartObject("counts");
+        foreach (var (bucket, count) in state.Counts)
+        {
+            writer.WriteNumber(bucket.ToString(CultureInfo.InvariantCulture), count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("fired");
+        foreach (var bucket in state.Fired)
+        {
+            writer.WriteNumberValue(bucket);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    protected override SpikeState ReadState(JsonElement element)
+    {
+        var state = new SpikeState(element.GetProperty("first").GetInt64());
+        foreach (var count in element.GetProperty("counts").EnumerateObject())
+        {
+            state.Counts[long.Parse(count.Name, CultureInfo.InvariantCulture)] = count.Value.GetInt32();
+        }
+
+        foreach (var bucket in element.GetProperty("fired").EnumerateArray())
+        {
+            state.Fired.Add(bucket.GetInt64());
+        }
+
+        return state;
+    }
+
+    internal sealed class SpikeState(long firstBucket)
     {
         public long FirstBucket { get; set; } = firstBucket;
 
         public Dictionary<long, int> Counts { get; } = [];
-
-        public Dictionary<long, CityEvent> LastEvents { get; } = [];
 
         public HashSet<long> Fired { get; } = [];
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -8,28 +9,24 @@ namespace CityStream.Engine.Internal.Runtime;
 /// alert fires as soon as <c>having</c> holds (not at window close, so latency is one event), once per
 /// window. A window is dropped once stream time passes its end plus the source's lateness.
 /// </summary>
-internal sealed class ThresholdOperator : OperatorBase
+internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, WindowAggregates>>
 {
     private readonly ThresholdSpec _spec;
     private readonly long _sizeMs;
     private readonly long _hopMs;
     private readonly CityEvent _aggregateEvent;
     private readonly bool _dedupIsKey;
-    private readonly KeyedState<Dictionary<long, WindowAggregates>> _state;
     private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
 
     public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
-        : base(rule, emitted)
+        : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
     {
         _spec = rule.Threshold!;
         _sizeMs = (long)_spec.Size.TotalMilliseconds;
         _hopMs = (long)_spec.Hop.TotalMilliseconds;
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
-        _state = new KeyedState<Dictionary<long, WindowAggregates>>(rule.Id, rule.MaxKeys, _sizeMs + LatenessMs);
     }
-
-    public override int StateKeys => _state.Count;
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
@@ -40,7 +37,7 @@ internal sealed class ThresholdOperator : OperatorBase
 
         var key = Rule.Key.Select(evt);
         var ts = evt.Timestamp;
-        var windows = _state.GetOrAdd(key, ts, static () => []);
+        var windows = State.GetOrAdd(key, ts, static () => []);
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
         {
@@ -77,14 +74,45 @@ internal sealed class ThresholdOperator : OperatorBase
         while (_closing.TryPeek(out var window, out var end) && end <= closed)
         {
             _closing.Dequeue();
-            if (_state.Get(window.Key) is { } windows)
+            if (State.Get(window.Key) is { } windows && windows.Remove(window.Start))
             {
-                windows.Remove(window.Start);
+                State.MarkDirty(window.Key);
                 if (windows.Count == 0)
                 {
-                    _state.Remove(window.Key);
+                    State.Remove(window.Key);
                 }
             }
+        }
+    }
+
+    protected override void WriteState(Utf8JsonWriter writer, Dictionary<long, WindowAggregates> state)
+    {
+        writer.WriteStartObject();
+        foreach (var (start, window) in state)
+        {
+            writer.WritePropertyName(start.ToString(CultureInfo.InvariantCulture));
+            window.Write(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    protected override Dictionary<long, WindowAggregates> ReadState(JsonElement element)
+    {
+        var windows = new Dictionary<long, WindowAggregates>();
+        foreach (var property in element.EnumerateObject())
+        {
+            windows[long.Parse(property.Name, CultureInfo.InvariantCulture)] = WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed);
+        }
+
+        return windows;
+    }
+
+    protected override void OnRestored(string key, Dictionary<long, WindowAggregates> state)
+    {
+        foreach (var start in state.Keys)
+        {
+            _closing.Enqueue((key, start), start + _sizeMs);
         }
     }
 

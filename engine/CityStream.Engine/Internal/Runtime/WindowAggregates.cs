@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
@@ -95,6 +96,63 @@ internal sealed class WindowAggregates
         {
             target.SetNumber(_specs[i].Slot, Value(i));
         }
+    }
+
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("n", Events);
+        writer.WriteBoolean("fired", Fired);
+        writer.WriteStartArray("a");
+        for (var i = 0; i < _specs.Count; i++)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(_count[i]);
+            writer.WriteNumberValue(_sum[i]);
+            writer.WriteNumberValue(double.IsInfinity(_min[i]) ? 0 : _min[i]);
+            writer.WriteNumberValue(double.IsInfinity(_max[i]) ? 0 : _max[i]);
+            foreach (var value in _distinct[i] ?? [])
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndArray();
+        EventSnapshot.WriteList(writer, "ev", Evidence);
+        writer.WriteEndObject();
+    }
+
+    public static WindowAggregates Read(JsonElement element, IReadOnlyList<AggregateSpec> specs, Func<string, SourceSchema?> sources)
+    {
+        var window = new WindowAggregates(specs)
+        {
+            Events = element.GetProperty("n").GetInt64(),
+            Fired = element.GetProperty("fired").GetBoolean(),
+        };
+        var i = 0;
+        foreach (var aggregate in element.GetProperty("a").EnumerateArray())
+        {
+            var values = aggregate.EnumerateArray().ToList();
+            window._count[i] = values[0].GetInt64();
+            window._sum[i] = values[1].GetDouble();
+            if (window._count[i] > 0)
+            {
+                window._min[i] = values[2].GetDouble();
+                window._max[i] = values[3].GetDouble();
+            }
+
+            if (values.Count > 4 || specs[i].Function == "distinct")
+            {
+                window._distinct[i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
+            }
+
+            i++;
+        }
+
+        window.Evidence.AddRange(EventSnapshot.ReadList(element.GetProperty("ev"), sources));
+        return window;
     }
 
     public Dictionary<string, string> Extras(long windowStart, long windowEnd)

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CityStream.Engine.Internal.Rules;
+
+namespace CityStream.Engine.Internal.Runtime;
+
+/// <summary>
+/// An operator whose working state is per key, bounded, and checkpointed: the keys an operator changed are
+/// written as small JSON documents (only those keys, per batch), and read back after a restart.
+/// </summary>
+internal abstract class StatefulOperator<T> : OperatorBase, ICheckpointedOperator
+    where T : class
+{
+    private readonly Dictionary<string, SourceSchema> _sources;
+
+    protected StatefulOperator(CompiledRule rule, EmittedAlerts emitted, long ttlMs)
+        : base(rule, emitted)
+    {
+        State = new KeyedState<T>(rule.Id, rule.MaxKeys, ttlMs + LatenessMs);
+        _sources = rule.Steps.Select(s => s.Source).Distinct().ToDictionary(s => s.Name, StringComparer.Ordinal);
+    }
+
+    protected KeyedState<T> State { get; }
+
+    public override int StateKeys => State.Count;
+
+    public void Checkpoint(Action<string, byte[]?> put)
+    {
+        foreach (var key in State.TakeDirty())
+        {
+            if (State.Get(key) is not { } value)
+            {
+                put(key, null);
+                continue;
+            }
+
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("seen", State.LastSeen(key));
+                writer.WritePropertyName("v");
+                WriteState(writer, value);
+                writer.WriteEndObject();
+            }
+
+            put(key, stream.ToArray());
+        }
+    }
+
+    public void Restore(string key, byte[] value)
+    {
+        using var document = JsonDocument.Parse(value);
+        var state = ReadState(document.RootElement.GetProperty("v"));
+        State.Restore(key, state, document.RootElement.GetProperty("seen").GetInt64());
+        OnRestored(key, state);
+    }
+
+    protected SourceSchema? SourceNamed(string name) => _sources.GetValueOrDefault(name);
+
+    protected abstract void WriteState(Utf8JsonWriter writer, T state);
+
+    protected abstract T ReadState(JsonElement element);
+
+    /// <summary>Rebuilds indexes (deadlines, closing windows) for a restored key.</summary>
+    protected virtual void OnRestored(string key, T state)
+    {
+    }
+}
+
+/// <summary>An operator whose state the runtime checkpoints.</summary>
+internal interface ICheckpointedOperator
+{
+    void Checkpoint(Action<string, byte[]?> put);
+
+    void Restore(string key, byte[] value);
+}

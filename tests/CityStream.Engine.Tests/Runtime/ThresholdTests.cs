@@ -1,0 +1,149 @@
+namespace CityStream.Engine.Tests.Runtime;
+
+public sealed class ThresholdTests
+{
+    private static string Pack(string window) => $$"""
+        pack: hotline
+        rules:
+          - id: gas.burst
+            kind: threshold
+            source: hotline
+            where: category == 'gas_smell'
+            key: grid
+            window: {{window}}
+            aggregate: { tickets: count(), callers: distinct(caller_id) }
+            having: tickets >= 5 && callers >= 3
+            alert: { title: "{grid}: {tickets} tickets from {callers} callers" }
+        """;
+
+    private static CityEvent[] Burst(double start, string grid = "G0101") =>
+    [
+        RuntimeHarness.Ticket("t1" + grid, start, grid, "a"),
+        RuntimeHarness.Ticket("t2" + grid, start + 5, grid, "b"),
+        RuntimeHarness.Ticket("t3" + grid, start + 10, grid, "a"),
+        RuntimeHarness.Ticket("t4" + grid, start + 15, grid, "c"),
+        RuntimeHarness.Ticket("t5" + grid, start + 20, grid, "a"),
+    ];
+
+    [Fact]
+    public void Sliding_window_fires_when_count_and_distinct_callers_reach_the_threshold()
+    {
+        var harness = new RuntimeHarness(Pack("1h")).Feed(Burst(0));
+
+        var alert = Assert.Single(harness.Output.Alerts);
+        Assert.Equal("G0101: 5 tickets from 3 callers", alert.Title);
+        Assert.Equal(5, alert.Evidence.Count);
+        Assert.Equal(TestEvents.T0, alert.FirstEventTime);
+    }
+
+    [Fact]
+    public void Too_few_distinct_callers_give_no_alert()
+    {
+        var events = Enumerable.Range(0, 6).Select(i => RuntimeHarness.Ticket($"t{i}", i, caller: i % 2 == 0 ? "a" : "b")).ToArray();
+
+        Assert.Empty(new RuntimeHarness(Pack("1h")).Feed(events).Output.Alerts);
+    }
+
+    [Fact]
+    public void Sliding_window_forgets_tickets_older_than_its_size()
+    {
+        var events = Burst(0).Select((e, i) => RuntimeHarness.Ticket($"s{i}", i * 20, caller: "c" + i)).ToArray();
+
+        Assert.Empty(new RuntimeHarness(Pack("1h")).Feed(events).Output.Alerts);
+    }
+
+    [Fact]
+    public void Other_categories_and_grids_are_counted_apart()
+    {
+        var harness = new RuntimeHarness(Pack("1h")).Feed(
+            RuntimeHarness.Ticket("a", 0, "G1", "a"), RuntimeHarness.Ticket("b", 1, "G2", "b"), RuntimeHarness.Ticket("c", 2, "G1", "c", "noise"),
+            RuntimeHarness.Ticket("d", 3, "G1", "d"), RuntimeHarness.Ticket("e", 4, "G2", "e"));
+
+        Assert.Empty(harness.Output.Alerts);
+    }
+
+    [Fact]
+    public void Out_of_order_ticket_within_lateness_still_counts()
+    {
+        var burst = Burst(10);
+        var harness = new RuntimeHarness(Pack("1h")).Feed(burst[0], burst[1], burst[3], burst[4], burst[2]);
+
+        Assert.Single(harness.Output.Alerts);
+    }
+
+    [Fact]
+    public void Tumbling_window_fires_once_per_window_and_again_in_the_next()
+    {
+        var harness = new RuntimeHarness(Pack("{ type: tumbling, size: 1h }"))
+            .Feed(Burst(0)).Feed(RuntimeHarness.Ticket("extra", 30, caller: "z")).Feed(Burst(60).Select((e, i) => RuntimeHarness.Ticket($"n{i}", 61 + i, caller: "k" + i)).ToArray());
+
+        Assert.Equal(2, harness.Output.Alerts.Count);
+        Assert.NotEqual(harness.Output.Alerts[0].Id, harness.Output.Alerts[1].Id);
+    }
+
+    [Fact]
+    public void Tumbling_window_does_not_join_tickets_across_its_boundary()
+    {
+        var events = Burst(40).Select((e, i) => RuntimeHarness.Ticket($"b{i}", 50 + (i * 3), caller: "c" + i)).ToArray();
+
+        Assert.Empty(new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(events).Output.Alerts);
+    }
+
+    [Fact]
+    public void Hopping_window_catches_a_burst_across_a_tumbling_boundary()
+    {
+        var events = Burst(40).Select((e, i) => RuntimeHarness.Ticket($"b{i}", 50 + (i * 3), caller: "c" + i)).ToArray();
+
+        var harness = new RuntimeHarness(Pack("{ type: hopping, size: 1h, hop: 15m }")).Feed(events);
+
+        Assert.NotEmpty(harness.Output.Alerts);
+        Assert.Equal(harness.Output.Alerts.Count, harness.Output.Alerts.Select(a => a.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Sum_avg_min_max_aggregates_over_utility_readings()
+    {
+        const string pack = """
+            pack: utility
+            rules:
+              - id: water.heavy
+                kind: threshold
+                source: utility
+                where: kind == 'water'
+                key: dwelling_id
+                window: { type: tumbling, size: 1d }
+                aggregate: { total: sum(value), mean: avg(value), low: min(value), high: max(value), n: count() }
+                having: total > 10 && n >= 3
+                alert: { title: "{dwelling_id} {total} {mean} {low} {high}" }
+            """;
+        CityEvent Reading(string id, double minutes, double value) =>
+            TestEvents.Make("utility", ("id", id), ("ts", TestEvents.T0 + RuntimeHarness.Min(minutes)), ("dwelling_id", "d1"), ("kind", "water"), ("value", value));
+
+        var harness = new RuntimeHarness(pack).Feed(Reading("a", 0, 2), Reading("b", 60, 3), Reading("c", 120, 6.5));
+
+        Assert.Equal("d1 11.5 3.83 2 6.5", Assert.Single(harness.Output.Alerts).Title);
+    }
+
+    [Fact]
+    public void Restart_in_the_middle_of_a_window_gives_the_same_alert()
+    {
+        var burst = Burst(0);
+        var uninterrupted = new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(burst).Output.Alerts;
+        var store = new MemoryStateStore();
+
+        var restarted = new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(burst[..3]).Restart(store).Feed(burst[3..]);
+
+        Assert.Equal(uninterrupted.Select(a => (a.Id, a.Title, a.Evidence.Count)), restarted.Output.Alerts.Select(a => (a.Id, a.Title, a.Evidence.Count)));
+    }
+
+    [Fact]
+    public void Restart_of_a_sliding_window_keeps_its_events()
+    {
+        var burst = Burst(0);
+        var store = new MemoryStateStore();
+
+        var restarted = new RuntimeHarness(Pack("1h")).Feed(burst[..4]).Restart(store).Feed(burst[4]);
+
+        Assert.Equal("G0101: 5 tickets from 3 callers", Assert.Single(restarted.Output.Alerts).Title);
+    }
+}
