@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+
+namespace CityStream.Benchmarks.E2e;
+
+/// <summary>
+/// <c>e2e</c>: runs every measurement of issue 6 in one run, each in its own process (so each peak RSS is its own, and one JIT or
+/// GC state does not leak into the next), then prints one table with every figure and every ratio.
+/// </summary>
+internal static class E2eHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        E2eOptions o;
+        try
+        {
+            o = E2eOptions.Parse(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (o.Child is { } child)
+        {
+            var result = await RunChildAsync(child, o).ConfigureAwait(false);
+            Console.WriteLine("RESULT " + result.ToJson());
+            Console.Out.Flush();
+            Environment.Exit(0); // a client thread left behind (Streamiz, librdkafka) must not hold the child open
+            return 0;
+        }
+
+        var results = new List<Measurement>();
+        foreach (var step in Steps(o))
+        {
+            if (o.Only is { } only && !only.Contains(step.Name))
+            {
+                continue;
+            }
+
+            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss}] {step.Name} ...").ConfigureAwait(false);
+            var m = await step.Run().ConfigureAwait(false);
+            results.Add(m);
+            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss}] {step.Name}: {(m.Missing ?? m.Rate)} {m.Note}").ConfigureAwait(false);
+        }
+
+        Console.WriteLine(ResultTable.Render(o, results));
+        return 0;
+    }
+
+    private sealed record Step(string Name, Func<Task<Measurement>> Run);
+
+    private static IEnumerable<Step> Steps(E2eOptions o)
+    {
+        var peers = Path.Combine(o.Shared, "peers");
+        var n = o.N.ToString(CultureInfo.InvariantCulture);
+        var keys = o.Keys.ToString(CultureInfo.InvariantCulture);
+        var window = (PeerRule.WindowMs / 1000).ToString(CultureInfo.InvariantCulture);
+        var threshold = PeerRule.Threshold.ToString(CultureInfo.InvariantCulture);
+
+        yield return Peer(o, "inproc.esper", Path.Combine(peers, "esper", "run.sh"), [n, keys, window, threshold], "events", "Esper 9 #ext_timed_batch EPL, beans in memory, one thread");
+        foreach (var name in new[] { "inproc.peer-rule.decoded", "inproc.peer-rule.arrow", "inproc.peer-rule.json", "inproc.plain-limit.json", "inproc.runtime-dispatch.decoded", "inproc.all-packs.json", "inproc.all-packs.arrow" })
+        {
+            yield return Child(o, name);
+        }
+
+        if (o.Bootstrap is null)
+        {
+            yield return new Step("kafka.*", () => Task.FromResult(Measurement.Skipped("kafka.*", "no --bootstrap")));
+            yield break;
+        }
+
+        var kn = o.KafkaN.ToString(CultureInfo.InvariantCulture);
+        var topic = KafkaTopics.PeerJson(o);
+        yield return Peer(o, "kafka.load.java-json", Path.Combine(peers, "kstreams", "run.sh"), ["load", o.Bootstrap, topic, kn, keys], "produced", "the peers' KeyedLoad (Java producer) writing the peers' JSON topic", rateField: "records_per_second");
+        yield return Child(o, "kafka.load.dotnet-json");
+        yield return Child(o, "kafka.raw-consumer.json");
+        yield return Child(o, "kafka.citystream-consumer.json");
+        yield return Child(o, "kafka.citystream-consumer.arrow");
+        yield return Peer(o, "kafka.kstreams.json", Path.Combine(peers, "kstreams", "run.sh"), ["count", o.Bootstrap, topic, o.RunId + ".kstreams-out", kn, window, threshold], "records", "Kafka Streams 4.4, 2 threads, in-memory stores, record cache 10 MiB", rateField: "records_per_second");
+        yield return Peer(o, "kafka.flink.json", Path.Combine(peers, "flink", "run.sh"), [o.Bootstrap, topic, o.RunId + ".flink-out", window, threshold, "2"], "records", "Flink 2.2 mini-cluster, parallelism 2, net job time", rateField: "records_per_second");
+        yield return Child(o, "kafka.streamiz-dsl.json");
+        yield return Child(o, "kafka.citystream-host.json");
+        yield return Child(o, "kafka.citystream-host.arrow");
+        yield return Child(o, "kafka.latency.citystream-consumer");
+    }
+
+    private static Step Child(E2eOptions o, string name) => new(name, async () =>
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            args.Add(typeof(E2eHarness).Assembly.Location);
+        }
+
+        args.AddRange(o.ChildArgs(name));
+        var outcome = await ChildProcess.RunAsync(self, args, TimeSpan.FromSeconds(o.TimeoutSeconds)).ConfigureAwait(false);
+        var line = outcome.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return Measurement.Skipped(name, outcome.TimedOut ? $"timed out after {o.TimeoutSeconds} s" : "failed: " + Tail(outcome.Stderr + outcome.Stdout));
+        }
+
+        return Measurement.FromJson(line["RESULT ".Length..])! with { PeakRssMb = outcome.PeakRssMb };
+    });
+
+    private static Step Peer(E2eOptions o, string name, string script, string[] args, string countField, string note, string rateField = "events_per_second") => new(name, async () =>
+    {
+        if (!File.Exists(script))
+        {
+            return Measurement.Skipped(name, "no " + script);
+        }
+
+        var outcome = await ChildProcess.RunAsync(script, args, TimeSpan.FromSeconds(o.TimeoutSeconds)).ConfigureAwait(false);
+        var count = ChildProcess.Field(outcome.Stdout, countField);
+        var seconds = ChildProcess.Field(outcome.Stdout, "seconds");
+        if (count is null || seconds is null || ChildProcess.Field(outcome.Stdout, rateField) is null)
+        {
+            return Measurement.Skipped(name, outcome.TimedOut ? $"timed out after {o.TimeoutSeconds} s" : "failed: " + Tail(outcome.Stderr + outcome.Stdout));
+        }
+
+        return new Measurement { Name = name, Events = (long)count.Value, Seconds = seconds.Value, PeakRssMb = outcome.PeakRssMb, Note = note + $"; process wall {outcome.Seconds:0.0} s" };
+    });
+
+    private static async Task<Measurement> RunChildAsync(string name, E2eOptions o) => name switch
+    {
+        "inproc.peer-rule.decoded" => InProcessMeasurements.Decoded(o),
+        "inproc.peer-rule.arrow" => InProcessMeasurements.Arrow(o),
+        "inproc.peer-rule.json" => InProcessMeasurements.Json(o),
+        "inproc.plain-limit.json" => InProcessMeasurements.Plain(o),
+        "inproc.runtime-dispatch.decoded" => InProcessMeasurements.RuntimeDispatch(o),
+        "inproc.all-packs.json" => await InProcessMeasurements.PacksAsync(o, arrow: false).ConfigureAwait(false),
+        "inproc.all-packs.arrow" => await InProcessMeasurements.PacksAsync(o, arrow: true).ConfigureAwait(false),
+        "kafka.load.dotnet-json" => await KafkaMeasurements.LoadAsync(o).ConfigureAwait(false),
+        "kafka.raw-consumer.json" => KafkaMeasurements.Raw(o),
+        "kafka.citystream-consumer.json" => KafkaMeasurements.CityStreamConsumer(o, arrow: false),
+        "kafka.citystream-consumer.arrow" => KafkaMeasurements.CityStreamConsumer(o, arrow: true),
+        "kafka.streamiz-dsl.json" => await StreamizPeer.RunAsync(o).ConfigureAwait(false),
+        "kafka.citystream-host.json" => await KafkaMeasurements.HostAsync(o, arrow: false).ConfigureAwait(false),
+        "kafka.citystream-host.arrow" => await KafkaMeasurements.HostAsync(o, arrow: true).ConfigureAwait(false),
+        "kafka.latency.citystream-consumer" => await LatencyRun.RunAsync(o).ConfigureAwait(false),
+        _ => throw new ArgumentException("unknown measurement " + name),
+    };
+
+    private static string Tail(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var tail = new StringBuilder();
+        var exception = lines.Where(l => l.Contains("Exception", StringComparison.Ordinal) && !l.StartsWith("at ", StringComparison.Ordinal)).Take(2).ToList();
+        foreach (var line in exception.Count > 0 ? exception : lines.TakeLast(3))
+        {
+            tail.Append(line.Length > 200 ? line[..200] : line).Append(" | ");
+        }
+
+        return tail.ToString();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using CityStream.Connectors.Kafka;
+using CityStream.Connectors.Redis;
+using CityStream.Engine;
+using Confluent.Kafka;
+
+namespace CityStream.Benchmarks.E2e;
+
+/// <summary>The measurements through the Kafka broker that run in .NET (the Java peers run from <see cref="E2eHarness"/>).</summary>
+internal static class KafkaMeasurements
+{
+    /// <summary>Writes the run's .NET-produced topics: the peers' events as Arrow batches, and the hotline-schema loads for the KafkaHost.</summary>
+    public static async Task<Measurement> LoadAsync(E2eOptions o)
+    {
+        var clock = Stopwatch.StartNew();
+        await KafkaTopics.WriteHotlineJsonAsync(o, KafkaTopics.HostPrefix(o, arrow: false) + "city.hotline").ConfigureAwait(false);
+        var jsonSeconds = clock.Elapsed.TotalSeconds;
+        var arrowClock = Stopwatch.StartNew();
+        var batches = await KafkaTopics.WriteArrowAsync(o, KafkaTopics.PeerArrow(o), hotline: false).ConfigureAwait(false);
+        var arrowSeconds = arrowClock.Elapsed.TotalSeconds;
+        await KafkaTopics.WriteArrowAsync(o, KafkaTopics.HostPrefix(o, arrow: true) + "city.hotline", hotline: true).ConfigureAwait(false);
+        return new Measurement
+        {
+            Name = "kafka.load.dotnet-json",
+            Events = o.KafkaN,
+            Seconds = jsonSeconds,
+            Note = $"Confluent.Kafka producer, hotline-schema JSON; Arrow topics: {batches:N0} batches each, peers' Arrow written in {arrowSeconds:0.0} s (encoding included)",
+        };
+    }
+
+    /// <summary>A bare Confluent.Kafka consumer reading the peers' topic to its end: the ceiling of any .NET consumer here.</summary>
+    public static Measurement Raw(E2eOptions o) => Consume(o, "kafka.raw-consumer.json", KafkaTopics.PeerJson(o), o.KafkaN, _ => 1, "bare Confluent.Kafka consumer, no deserialisation, one thread");
+
+    /// <summary>CityStream's decode and runtime behind a bare consumer (the path KafkaHost should take): JSON or Arrow records, one thread.</summary>
+    public static Measurement CityStreamConsumer(E2eOptions o, bool arrow)
+    {
+        var runtime = PeerRule.TryRuntime(out var why);
+        var output = new RuntimeOutput();
+        var counter = new WindowCounter(PeerWorkload.Schema, PeerRule.WindowMs, PeerRule.Threshold);
+        var decoded = new DecodedBatch();
+        var schema = PeerWorkload.Schema;
+        int Step(ConsumeResult<byte[], byte[]> r)
+        {
+            decoded.Clear();
+            EventCodec.Decode(schema, r.Message.Value, arrow ? ContentTypes.Arrow : null, new EventOrigin(r.Topic, r.Partition.Value, r.Offset.Value), decoded);
+            foreach (var e in decoded.Events)
+            {
+                if (runtime is null)
+                {
+                    counter.OnEvent(e);
+                }
+                else
+                {
+                    runtime.Process(e, output);
+                    output.Clear();
+                }
+            }
+
+            return decoded.Events.Count + decoded.DeadLetters.Count;
+        }
+
+        var rule = runtime is null ? $"HAND-WRITTEN threshold equivalent ({why})" : "real threshold pack via RuleRuntime";
+        return Consume(o, arrow ? "kafka.citystream-consumer.arrow" : "kafka.citystream-consumer.json", arrow ? KafkaTopics.PeerArrow(o) : KafkaTopics.PeerJson(o), o.KafkaN, Step,
+            $"bare consumer + EventCodec.Decode + {rule}, one thread" + (arrow ? $", Arrow batches of {o.Batch}" : string.Empty));
+    }
+
+    /// <summary>CityStream's KafkaHost (Streamiz, 2 stream threads) with every shipped pack on the hotline-schema load; alerts to Redis when given.</summary>
+    public static async Task<Measurement> HostAsync(E2eOptions o, bool arrow)
+    {
+        var name = arrow ? "kafka.citystream-host.arrow" : "kafka.citystream-host.json";
+        var sinks = new List<IAlertSink>();
+        if (o.Redis is not null)
+        {
+            sinks.Add(await RedisAlertSink.ConnectAsync(new RedisSinkOptions { Configuration = o.Redis, KeyPrefix = o.RunId + ":" }, CancellationToken.None).ConfigureAwait(false));
+        }
+
+        var options = new KafkaHostOptions
+        {
+            BootstrapServers = o.Bootstrap!,
+            ApplicationId = o.RunId + "-host-" + (arrow ? "arrow" : "json"),
+            TopicPrefix = KafkaTopics.HostPrefix(o, arrow),
+            Threads = 2,
+            ReadFromEarliest = true,
+            StateDirectory = Path.Combine(Path.GetTempPath(), "citystream-bench-" + o.RunId + (arrow ? "-arrow" : "-json")),
+        };
+        var host = new KafkaHost(options, RulePacks.Shipped(), sinks);
+        await using (host.ConfigureAwait(false))
+        {
+            await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            var limit = Stopwatch.StartNew();
+            Stopwatch? clock = null;
+            while (host.EventsIn < o.KafkaN && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 15)
+            {
+                if (clock is null && host.EventsIn > 0)
+                {
+                    clock = Stopwatch.StartNew();
+                }
+
+                await Task.Delay(10).ConfigureAwait(false);
+            }
+
+            var seconds = clock?.Elapsed.TotalSeconds ?? 0;
+            var events = host.EventsIn;
+            await host.StopAsync().ConfigureAwait(false);
+            foreach (var sink in sinks)
+            {
+                await sink.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return new Measurement
+            {
+                Name = name,
+                Events = events,
+                Seconds = seconds,
+                Note = $"KafkaHost, 2 threads, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink")
+                    + (events < o.KafkaN ? $"; STOPPED at the time limit after {events:N0} of {o.KafkaN:N0}" : string.Empty),
+            };
+        }
+    }
+
+    private static Measurement Consume(E2eOptions o, string name, string topic, long expected, Func<ConsumeResult<byte[], byte[]>, int> step, string note)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaTopics.ConsumerConfig(o.Bootstrap!, name + "-" + Guid.NewGuid().ToString("N"))).Build();
+        consumer.Subscribe(topic);
+        var limit = Stopwatch.StartNew();
+        Stopwatch? clock = null;
+        long records = 0;
+        long events = 0;
+        var total = name.EndsWith(".arrow", StringComparison.Ordinal) ? o.KafkaN : expected;
+        while (events < total && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 5)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result is null)
+            {
+                continue;
+            }
+
+            clock ??= Stopwatch.StartNew();
+            records++;
+            events += step(result);
+        }
+
+        var seconds = clock?.Elapsed.TotalSeconds ?? 0;
+        consumer.Close();
+        return new Measurement
+        {
+            Name = name,
+            Events = events,
+            Seconds = seconds,
+            Note = note + $"; {records:N0} records" + (events < total ? $"; STOPPED at the time limit after {events:N0} of {total:N0}" : string.Empty),
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using CityStream.Engine;
+
+namespace CityStream.Benchmarks.E2e;
+
+/// <summary>The peers' rule as a CityStream pack (one <c>threshold</c> rule on the bench source), and a way to tell whether the engine runs it yet.</summary>
+internal static class PeerRule
+{
+    public const long WindowMs = 60_000;
+    public const int Threshold = 5;
+
+    public const string Pack = """
+        pack: peers
+        description: The rule every peer runs - per key, a tumbling 60 s event-time window count, alert at 5 or more.
+        rules:
+          - id: peers.window-count
+            kind: threshold
+            source: peer_event
+            key: key
+            window: { type: tumbling, size: 60s }
+            aggregate: { events: count() }
+            having: events >= 5
+            severity: low
+            alert:
+              title: "{key}: {events} events in one minute"
+        """;
+
+    /// <summary>A runtime running the pack, or null with the reason when the engine cannot run it yet.</summary>
+    public static RuleRuntime? TryRuntime(out string why)
+    {
+        var result = RuleSet.FromYaml([("peers.yaml", Pack)], PeerWorkload.Registry);
+        if (result.RuleSet is null)
+        {
+            why = "pack does not compile: " + string.Join("; ", result.Errors);
+            return null;
+        }
+
+        try
+        {
+            why = string.Empty;
+            return new RuleRuntime(result.RuleSet);
+        }
+        catch (NotSupportedException ex)
+        {
+            why = ex.Message;
+            return null;
+        }
+    }
+}
