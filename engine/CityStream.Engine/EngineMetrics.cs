@@ -8,6 +8,11 @@ namespace CityStream.Engine;
 /// </summary>
 public static class EngineMetrics
 {
+    // Declared first so it runs before any metric registers. The .NET event-counter and meter adapters export
+    // names that break Prometheus conventions (promtool flags "_total" on gauges, "_count" on non-histograms),
+    // so only the process metrics stay on beside ours.
+    private static readonly bool DefaultsConfigured = ConfigureDefaultMetrics();
+
     /// <summary>Events read, per source, before validation (one per event, not per Kafka record).</summary>
     public static readonly Counter EventsIn = Metrics.CreateCounter(
         "citystream_events_in_total", "Events read from a source, before validation; in = processed + dead-lettered.", "source");
@@ -60,4 +65,19 @@ public static class EngineMetrics
     /// <summary>State entries evicted by TTL or by the key limit.</summary>
     public static readonly Counter StateEvictions = Metrics.CreateCounter(
         "citystream_state_evictions_total", "State entries evicted, by rule and cause (ttl or key_limit).", "rule", "cause");
+
+    /// <summary>Whether the default metrics were configured (true once the class is initialised).</summary>
+    public static bool Configured => DefaultsConfigured;
+
+    private static bool ConfigureDefaultMetrics()
+    {
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        {
+            SuppressProcessMetrics = false,
+            SuppressEventCounters = true,
+            SuppressMeters = true,
+            SuppressDebugMetrics = true,
+        });
+        return true;
+    }
 }
