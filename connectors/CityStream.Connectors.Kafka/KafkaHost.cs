@@ -4,11 +4,12 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.Stream;
 
 namespace CityStream.Connectors.Kafka;
 
 /// <summary>
-/// Runs the rule runtime inside a Streamiz (Kafka Streams for .NET) application: every source topic feeds a processor that decodes
+/// Runs the rule runtime inside a Streamiz (Kafka Streams for .NET) application: the source topics feed a processor that decodes
 /// records, runs them through its stream task's own <see cref="RuleRuntime"/>, and writes alerts to <c>warnings.&lt;pack&gt;</c>
 /// and to the extra sinks, and dead letters to the dead-letter topic, all before the record's offset can be committed
 /// (at-least-once; alert ids are deterministic and sinks idempotent, so a replay rewrites the same alerts).
@@ -154,16 +155,22 @@ public sealed class KafkaHost : IAsyncDisposable
         }
     }
 
-    private Streamiz.Kafka.Net.Stream.Topology BuildTopology(RuleHostContext context)
+    private Topology BuildTopology(RuleHostContext context)
     {
+        // All source topics merge into one sub-topology, so stream task p reads partition p of every source with one runtime:
+        // cross-source rules (correlate, absence, sequence) see the sources of a key whenever the producers key them alike
+        // (the same key and murmur2_random land on the same partition number), and a single-partition run sees exactly what the
+        // in-process host sees. Rules across differently keyed sources need the re-keyed second stage (DESIGN.md §4.10).
         var builder = new StreamBuilder();
+        IKStream<byte[], byte[]>? merged = null;
         foreach (var source in SchemaRegistry.Default.Sources)
         {
-            // One sub-topology per source topic: its tasks (one per partition) each get their own processor and runtime.
-            var processor = ProcessorBuilder.New<byte[], byte[]>().Processor<RuleProcessor>(context).Build();
-            builder.Stream<byte[], byte[]>(_options.TopicPrefix + source.Topic).Process(processor, "rules-" + source.Name);
+            var stream = builder.Stream<byte[], byte[]>(_options.TopicPrefix + source.Topic);
+            merged = merged is null ? stream : merged.Merge(stream, "merge-" + source.Name);
         }
 
+        var processor = ProcessorBuilder.New<byte[], byte[]>().Processor<RuleProcessor>(context).Build();
+        merged!.Process(processor, "rules");
         return builder.Build();
     }
 

@@ -4,7 +4,7 @@ using Streamiz.Kafka.Net.Processors.Public;
 namespace CityStream.Connectors.Kafka.Internal;
 
 /// <summary>
-/// The Streamiz processor of a source topic: decodes each record (its <c>content-type</c> header says JSON or Arrow), runs the
+/// The Streamiz processor of the merged source topics: decodes each record (its <c>content-type</c> header says JSON or Arrow), runs the
 /// events through this task's own <see cref="RuleRuntime"/>, and writes the alerts to <c>warnings.&lt;pack&gt;</c> (and the extra
 /// sinks) and the dead letters to the dead-letter topic. Streamiz makes one instance per stream task (from the parameterised
 /// constructor), and calls it on that task's stream thread only.
