@@ -28,6 +28,11 @@ internal static class TestFileParser
             nodes.Error(ex.Start, "YAML syntax error: " + (ex.InnerException?.Message ?? ex.Message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new RuleError(file, 1, 1, "YAML syntax error: the YAML parser gave up (an unclosed [ or { is likely)"));
+            return null;
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
