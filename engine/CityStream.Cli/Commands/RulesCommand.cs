@@ -1,16 +1,18 @@
 using System.CommandLine;
 using CityStream.Cli.Internal;
 using CityStream.Engine;
+using CityStream.Engine.RuleTests;
 
 namespace CityStream.Cli.Commands;
 
-/// <summary><c>citystream rules check | explain</c>: tools for rule authors; a non-zero exit on any failure.</summary>
+/// <summary><c>citystream rules check | test | explain</c>: tools for rule authors; a non-zero exit on any failure.</summary>
 internal static class RulesCommand
 {
     public static Command Create()
     {
-        var command = new Command("rules", "Tools for rule authors: check packs, explain a rule.");
+        var command = new Command("rules", "Tools for rule authors: check packs, run their tests, explain a rule.");
         command.Subcommands.Add(Check());
+        command.Subcommands.Add(Test());
         command.Subcommands.Add(Explain());
         return command;
     }
@@ -34,6 +36,19 @@ internal static class RulesCommand
             }
 
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Test()
+    {
+        var path = new Argument<string>("PATH") { Description = "A rule test file (*.test.yaml), or a directory of them next to their packs.", DefaultValueFactory = _ => CommonOptions.DefaultRulesDirectory() };
+        var command = new Command("test", "Run the rule tests (promtool style: input events on a virtual clock, expected alerts); print a diff for each failure; exit 1 on any.") { path };
+        command.SetAction(parse =>
+        {
+            var report = RuleTestRunner.RunPath(parse.GetValue(path)!);
+            Console.WriteLine(report);
+            return report.Passed ? 0 : 1;
         });
         return command;
     }

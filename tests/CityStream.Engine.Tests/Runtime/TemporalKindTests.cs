@@ -59,6 +59,16 @@ public sealed class TemporalKindTests
     }
 
     [Fact]
+    public void Grid_report_that_arrives_before_its_event_still_cancels_the_absence()
+    {
+        var harness = new RuntimeHarness(AbsencePack)
+            .Feed(RuntimeHarness.Report("r1", 10), RuntimeHarness.Police("p1", 5))
+            .AdvanceTo(TestEvents.T0 + RuntimeHarness.Min(72 * 60));
+
+        Assert.Empty(harness.Output.Alerts);
+    }
+
+    [Fact]
     public void Minor_events_open_no_absence()
     {
         var harness = new RuntimeHarness(AbsencePack).Feed(RuntimeHarness.Police("p1", 0, major: false)).AdvanceTo(TestEvents.T0 + RuntimeHarness.Min(72 * 60));

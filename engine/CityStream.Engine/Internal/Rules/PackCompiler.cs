@@ -22,7 +22,17 @@ internal static partial class PackCompiler
         }
         catch (YamlException ex)
         {
-            nodes.Error(ex.Start, "YAML syntax error: " + (ex.InnerException?.Message ?? ex.Message));
+            // YamlDotNet reports a tab in indentation at the token before it; the tab itself is at the end mark.
+            var message = ex.InnerException?.Message ?? ex.Message;
+            nodes.Error(message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? ex.End : ex.Start, "YAML syntax error: " + message);
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Some malformed flow collections (an unclosed '[' before the next key) surface as this rather than a
+            // YamlException, without a position: find the unclosed bracket with the event parser.
+            var (mark, message) = UnclosedFlowCollection(yaml);
+            nodes.Error(mark, "YAML syntax error: " + message);
             return null;
         }
 
@@ -147,6 +157,42 @@ internal static partial class PackCompiler
         }
 
         return macros;
+    }
+
+    private static (Mark Mark, string Message) UnclosedFlowCollection(string yaml)
+    {
+        var open = new Stack<YamlDotNet.Core.Events.ParsingEvent>();
+        var last = Mark.Empty;
+        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                last = current.Start;
+                switch (current)
+                {
+                    case YamlDotNet.Core.Events.SequenceStart { Style: YamlDotNet.Core.Events.SequenceStyle.Flow }:
+                    case YamlDotNet.Core.Events.MappingStart { Style: YamlDotNet.Core.Events.MappingStyle.Flow }:
+                        open.Push(current);
+                        break;
+                    case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd when open.Count > 0:
+                        open.Pop();
+                        break;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            return (ex.Start, ex.InnerException?.Message ?? ex.Message);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        return open.TryPeek(out var unclosed)
+            ? (unclosed.Start, $"this '{(unclosed is YamlDotNet.Core.Events.SequenceStart ? '[' : '{')}' is never closed")
+            : (last, "the YAML is not well-formed here");
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]

@@ -10,7 +10,8 @@ internal static class Spelling
         foreach (var candidate in candidates)
         {
             var distance = Distance(word, candidate);
-            if (distance < bestDistance)
+            if (distance < bestDistance
+                || (distance == bestDistance && best is not null && Math.Abs(candidate.Length - word.Length) < Math.Abs(best.Length - word.Length)))
             {
                 bestDistance = distance;
                 best = candidate;
@@ -20,27 +21,33 @@ internal static class Spelling
         return best is not null && bestDistance <= Math.Max(2, word.Length / 3) ? best : null;
     }
 
+    /// <summary>Optimal string alignment distance: Levenshtein plus a swap of two adjacent letters as one edit ("gird" → "grid").</summary>
     private static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }
