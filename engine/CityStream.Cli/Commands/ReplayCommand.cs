@@ -46,12 +46,26 @@ internal static class ReplayCommand
                 }
             };
 
+            var inputs = files.Select(f => (Path: f, Topic: FileInput.TopicOf(f, parse.GetValue(topic)))).ToList();
+            var ndjson = inputs.Where(f => !f.Path.EndsWith(".arrow", StringComparison.OrdinalIgnoreCase)).ToList();
+            var arrow = inputs.Except(ndjson).ToList();
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
             {
-                foreach (var file in files)
+                if (ndjson.Count > 0)
+                {
+                    var task = progress.AddTask($"{ndjson.Count} NDJSON file(s), merged by event time", maxValue: ndjson.Sum(f => new FileInfo(f.Path).Length));
+                    foreach (var batch in FileInput.ReadMerged(ndjson, 1_000))
+                    {
+                        await host.ProcessAsync(batch, cancellationToken);
+                        task.Increment(Sum(batch));
+                    }
+
+                    task.Value = task.MaxValue;
+                }
+
+                foreach (var (file, fileTopic) in arrow)
                 {
                     var task = progress.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: new FileInfo(file).Length);
-                    var fileTopic = FileInput.TopicOf(file, parse.GetValue(topic));
                     foreach (var batch in FileInput.Read(file, fileTopic, 1_000))
                     {
                         await host.ProcessAsync(batch, cancellationToken);
