@@ -109,7 +109,7 @@ public static class RuleTestRunner
         var ids = loaded.RuleSet.Rules.Select(r => r.Id).ToList();
         foreach (var reference in model.RuleReferences.Where(r => !ids.Contains(r.Id)))
         {
-            var hint = Spelling.Nearest(reference.Id, ids);
+            var hint = Engine.Internal.Suggestions.Nearest(reference.Id, ids);
             errors.Add(new RuleError(model.File, reference.Line, reference.Column, $"no enabled rule '{reference.Id}' in the packs this file tests" + (hint is null ? string.Empty : $"; did you mean '{hint}'?")));
         }
 

@@ -74,7 +74,7 @@ internal sealed class AlertTemplate
             }
             else
             {
-                var hint = Spelling.Nearest(name, schema.Fields.Select(f => f.Name).Concat(extras));
+                var hint = Suggestions.Nearest(name, schema.Fields.Select(f => f.Name).Concat(extras));
                 errors.Add(new RuleError(file, line, column + i + 1,
                     $"unknown field '{name}' in template for source {schema.Name}" + (hint is null ? string.Empty : $"; did you mean '{hint}'?")));
             }

@@ -65,7 +65,7 @@ internal static partial class KindParser
 
         if (!Kinds.TryGetValue(text, out var kind))
         {
-            var hint = Spelling.Nearest(text, Kinds.Keys);
+            var hint = Suggestions.Nearest(text, Kinds.Keys);
             nodes.Error(node!, $"unknown rule kind '{text}'; expected one of {string.Join(", ", Supported.Select(Name))}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
             return null;
         }
@@ -114,7 +114,7 @@ internal static partial class KindParser
         if (source is null)
         {
             var names = context.Schemas.Sources.Select(s => s.Name).ToList();
-            var hint = Spelling.Nearest(sourceName, names);
+            var hint = Suggestions.Nearest(sourceName, names);
             nodes.Error(sourceNode!, $"unknown source '{sourceName}'; expected one of {string.Join(", ", names)}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
             return null;
         }
@@ -323,7 +323,7 @@ internal static partial class KindParser
         var field = source.Field(fieldName);
         if (field is null)
         {
-            var hint = Spelling.Nearest(fieldName, source.Fields.Select(f => f.Name));
+            var hint = Suggestions.Nearest(fieldName, source.Fields.Select(f => f.Name));
             nodes.Error(node, $"aggregate '{name}': unknown field '{fieldName}' of source {source.Name}" + (hint is null ? string.Empty : $"; did you mean '{hint}'?"));
             return null;
         }

@@ -159,7 +159,7 @@ internal sealed class YamlNodes(string file, ICollection<RuleError> errors)
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
             if (!allowed.Contains(name))
             {
-                var hint = Spelling.Nearest(name, allowed);
+                var hint = Suggestions.Nearest(name, allowed);
                 Error(key, hint is null
                     ? $"unknown key '{name}' in {what}; expected one of: {string.Join(", ", allowed)}"
                     : $"unknown key '{name}' in {what}; did you mean '{hint}'?");

@@ -51,7 +51,7 @@ internal sealed class InputReader(YamlNodes nodes, SchemaRegistry schemas)
         if (source is null)
         {
             var names = schemas.Sources.Select(s => s.Name).ToList();
-            var hint = Spelling.Nearest(sourceName, names);
+            var hint = Engine.Internal.Suggestions.Nearest(sourceName, names);
             nodes.Error(sourceNode!, $"unknown source '{sourceName}'; expected one of {string.Join(", ", names)}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
             return null;
         }
@@ -109,7 +109,7 @@ internal sealed class InputReader(YamlNodes nodes, SchemaRegistry schemas)
                 var field = source.Field(name);
                 if (field is null || ReferenceEquals(field, source.TimeField))
                 {
-                    var hint = Spelling.Nearest(name, source.Fields.Select(f => f.Name));
+                    var hint = Engine.Internal.Suggestions.Nearest(name, source.Fields.Select(f => f.Name));
                     nodes.Error(keyNode, field is not null
                         ? $"'{name}' comes from the item's 'at'; remove it from the event"
                         : $"unknown field '{name}' of source {source.Name}" + (hint is null ? string.Empty : $"; did you mean '{hint}'?"));

@@ -222,7 +222,7 @@ internal static class TestFileParser
 
             if (!DeadLetterReasonNames.Contains(reason))
             {
-                var hint = Spelling.Nearest(reason, DeadLetterReasonNames);
+                var hint = Engine.Internal.Suggestions.Nearest(reason, DeadLetterReasonNames);
                 nodes.Error(reasonNode!, $"unknown dead-letter reason '{reason}'; expected one of {string.Join(", ", DeadLetterReasonNames)}" + (hint is null ? string.Empty : $" (did you mean '{hint}'?)"));
                 continue;
             }

@@ -1,4 +1,4 @@
-namespace CityStream.Engine.Internal.Conditions;
+namespace CityStream.Engine.Internal;
 
 /// <summary>"did you mean ...?" hints: the nearest candidate by edit distance, if it is near enough.</summary>
 internal static class Suggestions
@@ -18,7 +18,8 @@ internal static class Suggestions
         foreach (var candidate in candidates)
         {
             var distance = string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(name, candidate);
-            if (distance <= limit && distance < bestDistance)
+            if (distance <= limit && (distance < bestDistance
+                || (distance == bestDistance && best is not null && Math.Abs(candidate.Length - name.Length) < Math.Abs(best.Length - name.Length))))
             {
                 best = candidate;
                 bestDistance = distance;
