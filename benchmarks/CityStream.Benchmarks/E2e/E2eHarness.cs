@@ -60,7 +60,7 @@ internal static class E2eHarness
         var threshold = PeerRule.Threshold.ToString(CultureInfo.InvariantCulture);
 
         yield return Peer(o, "inproc.esper", Path.Combine(peers, "esper", "run.sh"), [n, keys, window, threshold], "events", "Esper 9 #ext_timed_batch EPL, beans in memory, one thread");
-        foreach (var name in new[] { "inproc.peer-rule.decoded", "inproc.peer-rule.arrow", "inproc.peer-rule.json", "inproc.plain-limit.json", "inproc.runtime-dispatch.decoded", "inproc.all-packs.json", "inproc.all-packs.arrow" })
+        foreach (var name in new[] { "inproc.peer-rule.decoded", "inproc.peer-rule.decoded.hand-written", "inproc.peer-rule.arrow", "inproc.peer-rule.json", "inproc.plain-limit.json", "inproc.runtime-dispatch.decoded", "inproc.all-packs.json", "inproc.all-packs.arrow" })
         {
             yield return Child(o, name);
         }
@@ -127,6 +127,7 @@ internal static class E2eHarness
     private static async Task<Measurement> RunChildAsync(string name, E2eOptions o) => name switch
     {
         "inproc.peer-rule.decoded" => InProcessMeasurements.Decoded(o),
+        "inproc.peer-rule.decoded.hand-written" => InProcessMeasurements.Decoded(o, handWritten: true),
         "inproc.peer-rule.arrow" => InProcessMeasurements.Arrow(o),
         "inproc.peer-rule.json" => InProcessMeasurements.Json(o),
         "inproc.plain-limit.json" => InProcessMeasurements.Plain(o),

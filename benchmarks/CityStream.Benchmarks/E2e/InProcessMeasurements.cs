@@ -10,10 +10,11 @@ internal static class InProcessMeasurements
     private const int WarmEvents = 200_000; // as the Esper peer: let the JIT compile the path first
 
     /// <summary>The peers' rule on events already decoded (CityStream's <see cref="CityEvent"/>), like Esper on its beans.</summary>
-    public static Measurement Decoded(E2eOptions o)
+    public static Measurement Decoded(E2eOptions o, bool handWritten = false)
     {
         var events = DecodeAll(o);
-        var runtime = PeerRule.TryRuntime(out var why);
+        var why = "forced for comparison";
+        var runtime = handWritten ? null : PeerRule.TryRuntime(out why);
         var output = new RuntimeOutput();
         var counter = new WindowCounter(PeerWorkload.Schema, PeerRule.WindowMs, PeerRule.Threshold);
         Action<CityEvent> step = runtime is null ? counter.OnEvent : e => { runtime.Process(e, output); output.Clear(); };
@@ -29,7 +30,7 @@ internal static class InProcessMeasurements
             step(events[i]);
         }
 
-        return Result("inproc.peer-rule.decoded", events.Length - warm, clock.Elapsed, runtime, why, counter);
+        return Result(handWritten ? "inproc.peer-rule.decoded.hand-written" : "inproc.peer-rule.decoded", events.Length - warm, clock.Elapsed, runtime, why, counter);
     }
 
     /// <summary>RuleRuntime.Process with one match rule the events never meet: the runtime's own cost per event (watermark, dispatch, condition, metrics).</summary>
