@@ -86,6 +86,7 @@ public sealed class InProcessHost
         }
 
         _letters.AddRange(_output.DeadLetters);
+        Runtime.PublishStateMetrics();
         DeadLettered += _letters.Count;
         if (_letters.Count > 0 && _deadLetters is not null)
         {

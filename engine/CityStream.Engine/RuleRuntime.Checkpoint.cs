@@ -17,6 +17,7 @@ public sealed partial class RuleRuntime
     public void Checkpoint(IRuntimeStateStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
+        FlushProcessed();
         foreach (var op in _operators)
         {
             var rulePrefix = "r" + Separator + op.Rule.Id + Separator;
@@ -35,7 +36,7 @@ public sealed partial class RuleRuntime
             }
         }
 
-        store.Put(ClockKey, JsonSerializer.SerializeToUtf8Bytes(new ClockState(_streamTime, _watermarks.Select(w => new PartitionWatermark(w.Key.Topic, w.Key.Partition, w.Value)).ToList()), ClockJsonContext.Default.ClockState));
+        store.Put(ClockKey, JsonSerializer.SerializeToUtf8Bytes(new ClockState(_streamTime, _watermarks.Select(w => new PartitionWatermark(w.Key.Topic, w.Key.Partition, w.Value.Watermark)).ToList()), ClockJsonContext.Default.ClockState));
     }
 
     /// <summary>Reads a checkpoint back into a fresh runtime (after a restart); entries of rules no longer in the set are ignored.</summary>
@@ -43,6 +44,7 @@ public sealed partial class RuleRuntime
     {
         ArgumentNullException.ThrowIfNull(store);
         var byRule = _operators.ToDictionary(o => o.Rule.Id, StringComparer.Ordinal);
+        _lastTopic = null;
         foreach (var (key, value) in store.ReadAll())
         {
             if (key == ClockKey)
@@ -51,7 +53,7 @@ public sealed partial class RuleRuntime
                 _streamTime = Math.Max(_streamTime, clock.StreamTime);
                 foreach (var w in clock.Watermarks)
                 {
-                    _watermarks[(w.Topic, w.Partition)] = w.Watermark;
+                    _watermarks[(w.Topic, w.Partition)] = new PartitionClock { Watermark = w.Watermark };
                 }
 
                 continue;

@@ -3,6 +3,12 @@ using Prometheus;
 
 namespace CityStream.Engine;
 
+/// <summary>The watermark of one input partition (a class, so the hot path updates it without a second lookup).</summary>
+internal sealed class PartitionClock
+{
+    public long Watermark { get; set; }
+}
+
 /// <summary>
 /// The rule runtime: runs events through every rule of a <see cref="RuleSet"/> on event time and gives
 /// alerts. A plain library with no Kafka in it; the in-process host and the Kafka host both drive it.
@@ -12,8 +18,18 @@ namespace CityStream.Engine;
 /// </summary>
 public sealed partial class RuleRuntime
 {
-    private readonly Dictionary<(string Topic, int Partition), long> _watermarks = [];
+    /// <summary>How far stream time must move before operators are told (fire timers, close windows): per event would cost more than the timers' precision is worth.</summary>
+    private const long TickMs = 100;
+
+    private readonly Dictionary<(string Topic, int Partition), PartitionClock> _watermarks = [];
     private readonly Dictionary<SourceSchema, Counter.Child> _processed = [];
+    private string? _lastTopic;
+    private int _lastPartition;
+    private PartitionClock? _lastClock;
+    private SourceSchema? _countedSchema;
+    private Counter.Child? _countedChild;
+    private long _countedPending;
+    private long _nextTick = long.MinValue;
     private readonly RuntimeContext _context;
     private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
     private IRuleOperator[] _operators = [];
@@ -95,7 +111,9 @@ public sealed partial class RuleRuntime
         }
 
         _streamTime = eventTime;
+        _nextTick = eventTime + TickMs;
         _context.Output = output;
+        _context.BeginEvent();
         foreach (var op in _operators)
         {
             op.OnTime(eventTime, _context);
@@ -108,9 +126,9 @@ public sealed partial class RuleRuntime
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(output);
         var schema = evt.Schema;
-        var partition = (evt.Origin.Topic, evt.Origin.Partition);
+        var clock = ClockOf(evt.Origin);
         var ts = evt.Timestamp;
-        _watermarks.TryGetValue(partition, out var watermark);
+        var watermark = clock.Watermark;
         if (ts < watermark - (long)schema.AllowedLateness.TotalMilliseconds)
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.Late,
@@ -121,9 +139,10 @@ public sealed partial class RuleRuntime
         }
 
         _context.Output = output;
+        _context.BeginEvent();
         if (ts > watermark)
         {
-            _watermarks[partition] = ts;
+            clock.Watermark = ts;
         }
 
         if (_operatorsBySource.TryGetValue(schema, out var operators))
@@ -134,20 +153,68 @@ public sealed partial class RuleRuntime
             }
         }
 
-        ProcessedCounter(schema).Inc();
+        CountProcessed(schema);
         if (ts > _streamTime)
         {
             _streamTime = ts;
-            foreach (var op in _operators)
+            if (ts >= _nextTick)
             {
-                op.OnTime(ts, _context);
+                _nextTick = ts + TickMs;
+                foreach (var op in _operators)
+                {
+                    op.OnTime(ts, _context);
+                }
             }
+        }
+    }
+
+    private PartitionClock ClockOf(EventOrigin origin)
+    {
+        if (origin.Partition == _lastPartition && string.Equals(origin.Topic, _lastTopic, StringComparison.Ordinal))
+        {
+            return _lastClock!;
+        }
+
+        if (!_watermarks.TryGetValue((origin.Topic, origin.Partition), out var clock))
+        {
+            _watermarks[(origin.Topic, origin.Partition)] = clock = new PartitionClock { Watermark = long.MinValue / 2 };
+        }
+
+        _lastTopic = origin.Topic;
+        _lastPartition = origin.Partition;
+        _lastClock = clock;
+        return clock;
+    }
+
+    /// <summary>Counts processed events locally and publishes them in bulk: a Prometheus increment per event costs more than the rest of a match.</summary>
+    private void CountProcessed(SourceSchema schema)
+    {
+        if (!ReferenceEquals(schema, _countedSchema))
+        {
+            FlushProcessed();
+            _countedSchema = schema;
+            _countedChild = ProcessedCounter(schema);
+        }
+
+        if (++_countedPending >= 4096)
+        {
+            FlushProcessed();
+        }
+    }
+
+    private void FlushProcessed()
+    {
+        if (_countedPending > 0)
+        {
+            _countedChild!.Inc(_countedPending);
+            _countedPending = 0;
         }
     }
 
     /// <summary>Publishes per-rule state sizes to metrics.</summary>
     public void PublishStateMetrics()
     {
+        FlushProcessed();
         foreach (var op in _operators)
         {
             EngineMetrics.StateKeys.WithLabels(op.Rule.Id).Set(op.StateKeys);

@@ -148,7 +148,6 @@ internal static class DemoCommand
             if (batch.Count > 0)
             {
                 await host.ProcessAsync(batch, CancellationToken.None);
-                host.Runtime.PublishStateMetrics();
                 batch.Clear();
             }
         }

@@ -18,6 +18,9 @@ internal sealed class AlertTemplate
 
     public IReadOnlyList<FieldDefinition> Fields { get; }
 
+    /// <summary>The kind-specific placeholders (aggregates, window bounds, ...) the template uses.</summary>
+    public IEnumerable<string> ExtrasUsed => _parts.Where(p => p.Extra is not null).Select(p => p.Extra!);
+
     public static AlertTemplate Constant(string text) => new([(text, null, null)], []);
 
     /// <summary>Parses a template; unknown fields and unbalanced braces are reported at their column.</summary>

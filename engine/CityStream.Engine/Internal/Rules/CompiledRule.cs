@@ -41,6 +41,9 @@ internal sealed class CompiledRule
 
     public required AlertTemplate Message { get; init; }
 
+    /// <summary>Whether the title or message uses a kind-specific placeholder (so operators format only what is shown).</summary>
+    public bool UsesExtra(string name) => Title.ExtrasUsed.Contains(name) || Message.ExtrasUsed.Contains(name);
+
     /// <summary>Matches of the same dedup key within one suppression period are one alert (zero: every match is its own alert).</summary>
     public TimeSpan Suppress { get; init; }
 

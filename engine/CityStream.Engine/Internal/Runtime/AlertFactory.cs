@@ -94,15 +94,6 @@ internal static class AlertFactory
 
     private static AlertEvidence Evidence(CompiledRule rule, CityEvent evt)
     {
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var field in rule.EvidenceFields)
-        {
-            if (ReferenceEquals(field.Owner, evt.Schema))
-            {
-                fields[field.Name] = evt.GetValue(field);
-            }
-        }
-
         return new AlertEvidence
         {
             EventId = evt.Id,
@@ -111,7 +102,7 @@ internal static class AlertFactory
             Partition = evt.Origin.Partition,
             Offset = evt.Origin.Offset,
             EventTime = evt.Timestamp,
-            Fields = fields,
+            Fields = new EvidenceFieldValues(evt, rule.EvidenceFields),
         };
     }
 }

@@ -10,6 +10,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
     private readonly Dictionary<string, long> _expiry = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, long> _byExpiry = new();
     private readonly Dictionary<string, long?> _changed = new(StringComparer.Ordinal);
+    private bool _tracking;
 
     public int Count => _expiry.Count;
 
@@ -23,12 +24,12 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
 
         _expiry[alertId] = expiresAtEventTime;
         _byExpiry.Enqueue(alertId, expiresAtEventTime);
-        _changed[alertId] = expiresAtEventTime;
+        Changed(alertId, expiresAtEventTime);
         while (_expiry.Count > maxKeys && _byExpiry.TryDequeue(out var oldest, out _))
         {
             if (_expiry.Remove(oldest))
             {
-                _changed[oldest] = null;
+                Changed(oldest, null);
                 EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc();
             }
         }
@@ -39,6 +40,13 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
     /// <summary>Ids added (with their expiry) or dropped (null) since the last call: what the next checkpoint writes.</summary>
     public List<KeyValuePair<string, long?>> TakeChanged()
     {
+        if (!_tracking)
+        {
+            // Changes are tracked only once someone checkpoints; the first checkpoint writes every id.
+            _tracking = true;
+            return [.. _expiry.Select(e => new KeyValuePair<string, long?>(e.Key, e.Value))];
+        }
+
         var changed = _changed.ToList();
         _changed.Clear();
         return changed;
@@ -47,9 +55,18 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
     /// <summary>Puts a checkpointed id back.</summary>
     public void Restore(string alertId, long expiresAtEventTime)
     {
+        _tracking = true;
         if (_expiry.TryAdd(alertId, expiresAtEventTime))
         {
             _byExpiry.Enqueue(alertId, expiresAtEventTime);
+        }
+    }
+
+    private void Changed(string alertId, long? expiry)
+    {
+        if (_tracking)
+        {
+            _changed[alertId] = expiry;
         }
     }
 
@@ -61,7 +78,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
             _byExpiry.Dequeue();
             if (_expiry.Remove(id))
             {
-                _changed[id] = null;
+                Changed(id, null);
                 EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
             }
         }

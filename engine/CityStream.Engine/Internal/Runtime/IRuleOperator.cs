@@ -19,7 +19,42 @@ internal interface IRuleOperator
 /// <summary>What an operator may touch while it runs: the emit clock and the output.</summary>
 internal sealed class RuntimeContext(TimeProvider clock)
 {
+    private readonly bool _systemClock = ReferenceEquals(clock, TimeProvider.System);
+    private long _now = long.MinValue;
+    private long _wallAtSync;
+    private long _ticksAtSync = long.MinValue;
+
     public RuntimeOutput Output { get; set; } = new();
 
-    public long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>
+    /// Wall-clock time for alert emit times, read at most once per event. On the system clock it is the
+    /// coarse monotonic tick count added to a wall-clock reading taken once a second: reading the wall clock
+    /// per alert was a tenth of a busy rule's time, and emit times need milliseconds, not nanoseconds.
+    /// </summary>
+    public long Now
+    {
+        get
+        {
+            if (_now != long.MinValue)
+            {
+                return _now;
+            }
+
+            if (!_systemClock)
+            {
+                return _now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            }
+
+            var ticks = Environment.TickCount64;
+            if (ticks - _ticksAtSync >= 1_000)
+            {
+                _ticksAtSync = ticks;
+                _wallAtSync = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            }
+
+            return _now = _wallAtSync + (ticks - _ticksAtSync);
+        }
+    }
+
+    public void BeginEvent() => _now = long.MinValue;
 }

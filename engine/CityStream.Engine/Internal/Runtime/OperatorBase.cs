@@ -48,9 +48,13 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
             return false;
         }
 
-        context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, evidence, context.Now, extras));
+        Emit(context, alertId, key, evidence, extras);
         return true;
     }
+
+    /// <summary>Emits an alert whose episode the operator's own state already dedups.</summary>
+    protected void Emit(RuntimeContext context, string alertId, string key, IReadOnlyList<CityEvent> evidence, IReadOnlyDictionary<string, string>? extras) =>
+        context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, evidence, context.Now, extras));
 
     protected static string FormatTime(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -96,7 +96,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
 
         var dedup = _dedupIsKey ? key : Rule.Dedup.Select(last);
         var (episode, expiry) = EpisodeOf(windowEnd, "at:" + last.Id, windowEnd);
-        return TryEmit(context, key, dedup, episode, expiry, [.. aggregates.Evidence], aggregates.Extras(windowStart, windowEnd));
+        return TryEmit(context, key, dedup, episode, expiry, aggregates.Evidence, aggregates.Extras(Rule, windowStart, windowEnd));
     }
 
     protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state);

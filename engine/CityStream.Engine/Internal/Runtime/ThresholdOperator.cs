@@ -17,6 +17,8 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
     private readonly CityEvent _aggregateEvent;
     private readonly bool _dedupIsKey;
     private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
+    private readonly Stack<WindowAggregates> _pool = new();
+    private readonly bool _windowIsEpisode;
 
     public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
@@ -26,6 +28,7 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
         _hopMs = (long)_spec.Hop.TotalMilliseconds;
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
+        _windowIsEpisode = _dedupIsKey && rule.Suppress == TimeSpan.Zero;
     }
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
@@ -43,7 +46,7 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
         {
             if (!windows.TryGetValue(start, out var window))
             {
-                window = new WindowAggregates(_spec.Aggregates);
+                window = _pool.TryPop(out var reused) ? reused : new WindowAggregates(_spec.Aggregates);
                 windows[start] = window;
                 _closing.Enqueue((key, start), start + _sizeMs);
             }
@@ -61,9 +64,17 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
             }
 
             window.Fired = true;
+            var naturalEpisode = "window:" + start.ToString(CultureInfo.InvariantCulture);
+            if (_windowIsEpisode)
+            {
+                // The window's own Fired flag (checkpointed with it) is the dedup: no emitted-id set to keep.
+                Emit(context, AlertIds.For(Rule.Id, key, naturalEpisode), key, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
+                continue;
+            }
+
             var dedup = _dedupIsKey ? key : Rule.Dedup.Select(evt);
-            var (episode, expiry) = EpisodeOf(start, "window:" + start.ToString(CultureInfo.InvariantCulture), start + _sizeMs);
-            TryEmit(context, key, dedup, episode, expiry, [.. window.Evidence], window.Extras(start, start + _sizeMs));
+            var (episode, expiry) = EpisodeOf(start, naturalEpisode, start + _sizeMs);
+            TryEmit(context, key, dedup, episode, expiry, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
         }
     }
 
@@ -74,8 +85,13 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
         while (_closing.TryPeek(out var window, out var end) && end <= closed)
         {
             _closing.Dequeue();
-            if (State.Get(window.Key) is { } windows && windows.Remove(window.Start))
+            if (State.Get(window.Key) is { } windows && windows.Remove(window.Start, out var closedWindow))
             {
+                if (_pool.Count < 4096)
+                {
+                    _pool.Push(closedWindow.Reset());
+                }
+
                 State.MarkDirty(window.Key);
                 if (windows.Count == 0)
                 {

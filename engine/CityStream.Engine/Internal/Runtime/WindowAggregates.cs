@@ -32,7 +32,25 @@ internal sealed class WindowAggregates
 
     public bool Fired { get; set; }
 
-    public List<CityEvent> Evidence { get; } = [];
+    public List<CityEvent> Evidence { get; } = new(MaxEvidence);
+
+    /// <summary>Empties the window for reuse.</summary>
+    public WindowAggregates Reset()
+    {
+        Events = 0;
+        Fired = false;
+        Evidence.Clear();
+        Array.Clear(_sum);
+        Array.Clear(_count);
+        Array.Fill(_min, double.PositiveInfinity);
+        Array.Fill(_max, double.NegativeInfinity);
+        foreach (var set in _distinct)
+        {
+            set?.Clear();
+        }
+
+        return this;
+    }
 
     public void Add(CityEvent evt)
     {
@@ -155,16 +173,26 @@ internal sealed class WindowAggregates
         return window;
     }
 
-    public Dictionary<string, string> Extras(long windowStart, long windowEnd)
+    /// <summary>The placeholders the rule's templates show: aggregates and window bounds, formatted only when used.</summary>
+    public Dictionary<string, string> Extras(CompiledRule rule, long windowStart, long windowEnd)
     {
-        var extras = new Dictionary<string, string>(StringComparer.Ordinal)
+        var extras = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (rule.UsesExtra("window_start"))
         {
-            ["window_start"] = DateTimeOffset.FromUnixTimeMilliseconds(windowStart).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            ["window_end"] = DateTimeOffset.FromUnixTimeMilliseconds(windowEnd).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-        };
+            extras["window_start"] = DateTimeOffset.FromUnixTimeMilliseconds(windowStart).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        }
+
+        if (rule.UsesExtra("window_end"))
+        {
+            extras["window_end"] = DateTimeOffset.FromUnixTimeMilliseconds(windowEnd).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        }
+
         for (var i = 0; i < _specs.Count; i++)
         {
-            extras[_specs[i].Name] = Value(i).ToString("0.##", CultureInfo.InvariantCulture);
+            if (rule.UsesExtra(_specs[i].Name))
+            {
+                extras[_specs[i].Name] = Value(i).ToString("0.##", CultureInfo.InvariantCulture);
+            }
         }
 
         return extras;
