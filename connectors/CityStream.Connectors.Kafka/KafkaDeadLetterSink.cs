@@ -33,10 +33,13 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
 
     /// <summary>Writes dead letters; the <c>content-type</c> header is inferred from each letter (late events are re-encoded as JSON; an Arrow stream is recognised by its marker).</summary>
     public ValueTask WriteAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken) =>
-        WriteRecordLettersAsync(deadLetters, recordContentType: null, cancellationToken);
+        WriteLettersAsync(deadLetters, recordContentTypes: null, cancellationToken);
 
-    /// <summary>Writes dead letters that all come from one input record whose <c>content-type</c> header is known.</summary>
-    internal async ValueTask WriteRecordLettersAsync(IReadOnlyList<DeadLetter> deadLetters, string? recordContentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes dead letters of several input records; <paramref name="recordContentTypes"/>, parallel to <paramref name="deadLetters"/>,
+    /// holds the <c>content-type</c> header of the record each letter came from (null: none, or unknown).
+    /// </summary>
+    internal async ValueTask WriteLettersAsync(IReadOnlyList<DeadLetter> deadLetters, IReadOnlyList<string?>? recordContentTypes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadLetters);
         if (deadLetters.Count == 0)
@@ -52,7 +55,7 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
             {
                 Key = letter.Origin.Topic,
                 Value = letter.Payload.ToArray(),
-                Headers = HeadersOf(letter, ContentTypeOf(letter, recordContentType)),
+                Headers = HeadersOf(letter, ContentTypeOf(letter, recordContentTypes?[i])),
             };
             deliveries[i] = _producer.ProduceAsync(Topic, message, cancellationToken);
         }

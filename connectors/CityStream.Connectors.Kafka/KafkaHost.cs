@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.SerDes;
 using Streamiz.Kafka.Net.Stream;
 
 namespace CityStream.Connectors.Kafka;
@@ -11,9 +12,11 @@ namespace CityStream.Connectors.Kafka;
 /// <summary>
 /// Runs the rule runtime inside a Streamiz (Kafka Streams for .NET) application: the source topics feed a processor that decodes
 /// records, runs them through its stream task's own <see cref="RuleRuntime"/>, and writes alerts to <c>warnings.&lt;pack&gt;</c>
-/// and to the extra sinks, and dead letters to the dead-letter topic, all before the record's offset can be committed
+/// and to the extra sinks, and dead letters to the dead-letter topic, per batch and always before the batch's offsets are committed
 /// (at-least-once; alert ids are deterministic and sinks idempotent, so a replay rewrites the same alerts).
-/// Partitions and the consumer group (the application id) give scale-out and fail-over.
+/// Each task checkpoints its runtime's state (the keys a batch changed) to a Streamiz store whose changelog topic is
+/// <c>{application id}-citystream-runtime-state-changelog</c>, and restores it from there after a restart or a rebalance.
+/// Partitions and the consumer group (the application id) give scale-out and fail-over; the source topics must be co-partitioned.
 /// Gives the same alerts as the <see cref="InProcessHost"/> for the same input in the same order.
 /// </summary>
 public sealed class KafkaHost : IAsyncDisposable
@@ -30,6 +33,7 @@ public sealed class KafkaHost : IAsyncDisposable
     private KafkaAlertSink? _warnings;
     private KafkaDeadLetterSink? _deadLetters;
     private KafkaStream? _stream;
+    private volatile Exception? _failure;
 
     /// <summary>Creates a host; nothing connects before <see cref="StartAsync"/>.</summary>
     /// <param name="options">Broker, application id, topic prefix.</param>
@@ -61,10 +65,20 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>Alerts written to the sinks.</summary>
     public long AlertsEmitted => _counters.AlertsEmitted;
 
+    /// <summary>
+    /// Why a stream thread of the application failed (its partitions are not processed until the host is restarted), or null while all
+    /// run. Also logged, and thrown by <see cref="StopAsync"/>.
+    /// </summary>
+    public Exception? Failure => _failure;
+
     /// <summary>The source topics the application reads (with the prefix).</summary>
     public IReadOnlyList<string> SourceTopics => [.. SchemaRegistry.Default.Sources.Select(s => _options.TopicPrefix + s.Topic)];
 
-    /// <summary>Creates the missing topics (sources, compacted <c>warnings.&lt;pack&gt;</c> keyed by alert id, the dead-letter topic), then starts the Streamiz application.</summary>
+    /// <summary>
+    /// Creates the missing topics (sources, with as many partitions as the existing sources; compacted <c>warnings.&lt;pack&gt;</c> keyed
+    /// by alert id; the dead-letter topic), then starts the Streamiz application.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The existing source topics differ in their partition counts.</exception>
     public async Task StartAsync(CancellationToken ct)
     {
         if (_stream is not null)
@@ -72,8 +86,8 @@ public sealed class KafkaHost : IAsyncDisposable
             throw new InvalidOperationException("the host is already started");
         }
 
-        var topics = SourceTopics.Select(TopicProvisioner.Plain).ToList();
-        topics.Add(TopicProvisioner.Plain(_options.TopicPrefix + _options.DeadLetterTopic));
+        await TopicProvisioner.EnsureCoPartitionedAsync(_options.BootstrapServers, SourceTopics, ct).ConfigureAwait(false);
+        var topics = new List<TopicSpecification> { TopicProvisioner.Plain(_options.TopicPrefix + _options.DeadLetterTopic) };
         topics.AddRange(NewWarningTopics(_rules));
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, topics, ct).ConfigureAwait(false);
 
@@ -81,7 +95,9 @@ public sealed class KafkaHost : IAsyncDisposable
         _deadLetters = new KafkaDeadLetterSink(_options.BootstrapServers, _options.TopicPrefix, _options.DeadLetterTopic);
         _context = new RuleHostContext(_rules, _options.TopicPrefix, [_warnings, .. _extraSinks], _deadLetters, _counters, _stopping.Token);
         var config = StreamConfigFor(_options);
+        config.InnerExceptionHandler = OnStreamThreadException;
         _stream = new KafkaStream(BuildTopology(_context), config);
+        _stream.StateChanged += OnStateChanged;
         ct.ThrowIfCancellationRequested();
         await _stream.StartAsync().ConfigureAwait(false);
     }
@@ -106,11 +122,17 @@ public sealed class KafkaHost : IAsyncDisposable
         EngineMetrics.PackReloads.Inc();
     }
 
-    /// <summary>Stops the Streamiz application (processed offsets are committed) and closes the host's producers. The extra sinks stay open.</summary>
+    /// <summary>
+    /// Stops the Streamiz application (the output of processed records is written to the sinks, the runtime state checkpointed, the
+    /// offsets committed) and closes the host's producers. The extra sinks stay open.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A stream thread had failed while the host ran (see <see cref="Failure"/>); the host is stopped all the same.</exception>
     public async Task StopAsync()
     {
+        var stopped = false;
         if (_stream is { } stream)
         {
+            stopped = true;
             _stream = null;
             // Dispose signals the stream threads, waits for them, and commits what they processed; it blocks, so off the caller's thread.
             var close = Task.Run(stream.Dispose);
@@ -134,13 +156,49 @@ public sealed class KafkaHost : IAsyncDisposable
             await _deadLetters.DisposeAsync().ConfigureAwait(false);
             _deadLetters = null;
         }
+
+        if (stopped && _failure is { } failure)
+        {
+            throw new InvalidOperationException("a stream thread of the Kafka host failed: " + failure.Message, failure);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (_failure is not null)
+        {
+            // Already logged when it happened, and kept in Failure; disposing must not throw.
+        }
+
         _stopping.Dispose();
+    }
+
+    private ExceptionHandlerResponse OnStreamThreadException(Exception exception)
+    {
+        // When the host gave up waiting for a clean stop it cancelled the sink retries itself: that ends a thread, but is no failure.
+        if (!(_stopping.IsCancellationRequested && exception is OperationCanceledException or { InnerException: OperationCanceledException }))
+        {
+            Interlocked.CompareExchange(ref _failure, exception, null);
+            HostLog.StreamThreadFailed(HostLog.Logger, _options.ApplicationId, exception);
+        }
+
+        return ExceptionHandlerResponse.FAIL;
+    }
+
+    private void OnStateChanged(KafkaStream.State oldState, KafkaStream.State newState)
+    {
+        // Streamiz moves to ERROR when its last stream thread died, also for errors it does not pass to the exception handler
+        // (a failed write to its own producer, e.g. of the changelog).
+        if (KafkaStream.State.ERROR.Equals(newState))
+        {
+            Interlocked.CompareExchange(ref _failure, new InvalidOperationException($"every stream thread of the Kafka host (application {_options.ApplicationId}) has died"), null);
+            HostLog.ApplicationFailed(HostLog.Logger, _options.ApplicationId);
+        }
     }
 
     private IEnumerable<TopicSpecification> NewWarningTopics(RuleSet rules)
@@ -165,11 +223,14 @@ public sealed class KafkaHost : IAsyncDisposable
         IKStream<byte[], byte[]>? merged = null;
         foreach (var source in SchemaRegistry.Default.Sources)
         {
-            var stream = builder.Stream<byte[], byte[]>(_options.TopicPrefix + source.Topic);
+            var stream = builder.Stream(_options.TopicPrefix + source.Topic, new NullKeyAsEmptySerDes(), new ByteArraySerDes());
             merged = merged is null ? stream : merged.Merge(stream, "merge-" + source.Name);
         }
 
-        var processor = ProcessorBuilder.New<byte[], byte[]>().Processor<RuleProcessor>(context).Build();
+        var processor = ProcessorBuilder.New<byte[], byte[]>()
+            .Processor<RuleProcessor>(context)
+            .StateStore(RuntimeStateStore.Builder(context.CommitHooks))
+            .Build();
         merged!.Process(processor, "rules");
         return builder.Build();
     }
@@ -181,8 +242,9 @@ public sealed class KafkaHost : IAsyncDisposable
         NumStreamThreads = options.Threads,
         StateDir = options.StateDirectory ?? Path.Combine(Path.GetTempPath(), "citystream-streamiz"),
         AutoOffsetReset = options.ReadFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
-        CommitIntervalMs = options.CommitIntervalMs,
+        // Streamiz's Guarantee setter resets the commit interval to the guarantee's default (30 s for at-least-once): set it first.
         Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
+        CommitIntervalMs = options.CommitIntervalMs,
         // Nothing is forwarded to Streamiz's own producer today; set anyway so a later sink node places keys as Java clients do.
         Partitioner = Partitioner.Murmur2Random,
         Logger = StreamizLogging.Factory,

@@ -24,7 +24,10 @@ public sealed class KafkaHostOptions
     /// <summary>Whether a consumer group with no committed offsets starts at the earliest offset (else the latest).</summary>
     public bool ReadFromEarliest { get; set; } = true;
 
-    /// <summary>How often processed offsets are committed, in milliseconds.</summary>
+    /// <summary>
+    /// How often processed offsets are committed, in milliseconds. Each commit is preceded by writing the batch's alerts and dead
+    /// letters to the sinks and checkpointing the rule state, so this is also the longest an alert waits before it is written.
+    /// </summary>
     public int CommitIntervalMs { get; set; } = 1000;
 
     /// <summary>Partitions of a <c>warnings.&lt;pack&gt;</c> topic when the host creates it.</summary>

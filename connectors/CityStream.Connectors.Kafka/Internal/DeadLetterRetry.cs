@@ -7,14 +7,14 @@ internal static class DeadLetterRetry
 {
     private const string SinkName = "kafka-dlq";
 
-    public static async ValueTask WriteAsync(KafkaDeadLetterSink sink, IReadOnlyList<DeadLetter> letters, string? recordContentType, CancellationToken cancellationToken)
+    public static async Task WriteAsync(KafkaDeadLetterSink sink, IReadOnlyList<DeadLetter> letters, IReadOnlyList<string?> recordContentTypes, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await sink.WriteRecordLettersAsync(letters, recordContentType, cancellationToken).ConfigureAwait(false);
+                await sink.WriteLettersAsync(letters, recordContentTypes, cancellationToken).ConfigureAwait(false);
                 EngineMetrics.SinkWrites.WithLabels(SinkName).Inc(letters.Count);
                 return;
             }

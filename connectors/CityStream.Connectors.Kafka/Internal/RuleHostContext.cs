@@ -35,6 +35,9 @@ internal sealed class RuleHostContext
 
     public HostCounters Counters { get; }
 
+    /// <summary>Where each task's runtime-state store waits for the task's processor.</summary>
+    public CommitHooks CommitHooks { get; } = new();
+
     /// <summary>Cancelled when the host gives up waiting for a clean stop; ends sink retries so the stream threads can exit.</summary>
     public CancellationToken Stopping { get; }
 }

@@ -1,39 +1,50 @@
 using CityStream.Engine;
 using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
 
 namespace CityStream.Connectors.Kafka.Internal;
 
 /// <summary>
 /// The Streamiz processor of the merged source topics: decodes each record (its <c>content-type</c> header says JSON or Arrow), runs the
-/// events through this task's own <see cref="RuleRuntime"/>, and writes the alerts to <c>warnings.&lt;pack&gt;</c> (and the extra
-/// sinks) and the dead letters to the dead-letter topic. Streamiz makes one instance per stream task (from the parameterised
-/// constructor), and calls it on that task's stream thread only.
+/// events through this task's own <see cref="RuleRuntime"/>, and collects the alerts (for <c>warnings.&lt;pack&gt;</c> and the extra
+/// sinks) and the dead letters; they are written per batch, and the runtime checkpointed to the task's state store, before Streamiz
+/// commits the batch's offsets. Streamiz makes one instance per stream task (from the parameterised constructor), and calls it on that
+/// task's stream thread only.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why the alerts are produced by our own producer and awaited here, rather than forwarded to a Streamiz sink node with a topic
-/// extractor: Streamiz records a record's offset for commit only after <c>Process</c> returns (and a task flushes its producer
-/// before committing), so both would be at-least-once while the broker is healthy. But the extra sinks (Redis) can only be written
-/// here anyway, and a failed delivery on Streamiz's producer goes to its production-exception handler, which either kills the
-/// stream thread (FAIL) or drops the alert (CONTINUE). Writing every sink here, through <see cref="SinkRetry"/> with backoff,
-/// keeps one rule for all of them: when <c>Process</c> returns, every sink has the record's alerts and dead letters, so no later
-/// commit can get ahead of them, and an outage delays processing instead of losing alerts. Alerts and dead letters are rare next to
-/// events (most records give none, and high-volume records are Arrow batches), so the wait is paid rarely; a replay after a crash
-/// rewrites the same deterministic alert ids, which every sink writes idempotently.
+/// Why the sinks are written when the state store is flushed: Streamiz 1.8 commits a task in two steps — <c>PrepareCommit</c> flushes
+/// the task's state stores and then its producer, and only after that does the task manager commit the consumer offsets of every
+/// prepared task (also when partitions are revoked and when the application closes). A record's offset becomes committable only once
+/// <c>Process</c> has returned. So output collected by <c>Process</c> and written from the store's flush reaches the sinks before any
+/// commit that covers its record, which is at-least-once, while a batch of records pays one round trip to each sink instead of one per
+/// record. The sinks are also written early when a batch's output grows past <see cref="PendingOutput.WriteThreshold"/>; earlier is
+/// never wrong. A sink outage blocks the flush (retries with backoff), so nothing is committed and nothing is lost; a replay rewrites
+/// the same deterministic alert ids, which every sink writes idempotently.
 /// </para>
 /// <para>
-/// State: the match kind's suppression state lives in the runtime's memory, so after a restart or a rebalance an alert may be
-/// written again (same id, idempotent sinks). The stateful kinds (windows, sequences, absence, dwell) will write the keys a record
-/// changed to a Streamiz store (changelog topic) from this processor before its offset is committed, and restore from it.
+/// Why the sinks go before the checkpoint: the checkpoint records emitted alert ids and suppressions; were it in the changelog before
+/// the alerts were in the sinks, a crash in between would restore a state that suppresses alerts nobody received. The other way round,
+/// a crash between the checkpoint and the offset commit replays records onto a state that has already seen them: an alert may be
+/// written again (same id), and a window may count a replayed event twice — the at-least-once trade-off of Kafka Streams itself.
+/// </para>
+/// <para>
+/// Why the runtime is restored at the first record and not in <see cref="Init"/>: Streamiz initialises a task's processors as soon as
+/// the task is created, before it has refilled the task's stores from their changelogs; records are processed only once that is done.
 /// </para>
 /// </remarks>
 internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
 {
+    private static readonly TimeSpan StateMetricsInterval = TimeSpan.FromSeconds(10);
+
     private readonly RuleHostContext? _host;
     private readonly DecodedBatch _decoded = new();
     private readonly RuntimeOutput _output = new();
-    private readonly List<DeadLetter> _letters = [];
+    private readonly PendingOutput _pending = new();
     private RuleRuntime? _runtime;
+    private RuntimeStateStore? _state;
+    private CommitHookedStore? _hook;
+    private bool _restored;
     private string? _lastTopic;
     private SourceSchema? _lastSchema;
 
@@ -50,8 +61,19 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
 
     public void Init(ProcessorContext<byte[], byte[]> context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var host = _host ?? throw new InvalidOperationException("the rule processor was created without its host context");
+        if (_hook is not null)
+        {
+            // Streamiz initialises a processor once per path from a source to it: once for each merged source topic.
+            return;
+        }
+
         _runtime = new RuleRuntime(host.Rules);
+        _state = new RuntimeStateStore((IKeyValueStore<string, byte[]>)context.GetStateStore(RuntimeStateStore.Name));
+        _hook = host.CommitHooks.Take(context.Id);
+        _hook.BeforeCommit = BeforeCommit;
+        context.Schedule(StateMetricsInterval, PunctuationType.PROCESSING_TIME, _ => PublishStateMetrics());
     }
 
     public void Process(Record<byte[], byte[]> record)
@@ -59,6 +81,12 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
         ArgumentNullException.ThrowIfNull(record);
         var host = _host!;
         var runtime = _runtime!;
+        if (!_restored)
+        {
+            runtime.Restore(_state!);
+            _restored = true;
+        }
+
         var rules = host.Rules;
         if (!ReferenceEquals(runtime.Rules, rules))
         {
@@ -72,57 +100,82 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
         var payload = record.Value ?? [];
         _decoded.Clear();
         _output.Clear();
-        _letters.Clear();
 
         var schema = SchemaFor(topic);
         if (schema is null)
         {
-            _letters.Add(new DeadLetter(topic, DeadLetterReasons.UnknownSource, $"no source schema reads topic '{topic}'", origin, payload));
+            _pending.AddLetter(new DeadLetter(topic, DeadLetterReasons.UnknownSource, $"no source schema reads topic '{topic}'", origin, payload), contentType);
+            _pending.AddCounts(1, 0);
             EngineMetrics.EventsIn.WithLabels(topic).Inc();
             EngineMetrics.DeadLettered.WithLabels(topic, DeadLetterReasons.UnknownSource).Inc();
         }
         else
         {
             EventCodec.Decode(schema, payload, contentType, origin, _decoded);
+            RunDecoded(runtime, contentType);
         }
 
-        var eventsIn = _letters.Count + _decoded.Events.Count + _decoded.DeadLetters.Count;
-        _letters.AddRange(_decoded.DeadLetters);
+        if (_pending.Count >= PendingOutput.WriteThreshold)
+        {
+            _pending.Write(host, host.Stopping);
+        }
+    }
+
+    public void Close()
+    {
+        // Streamiz 1.8 closes processors after the closing commit, so nothing should be pending; if a version closed them first, the
+        // output still reaches the sinks before the offsets can be committed.
+        if (_restored && _pending.HasRecords && !_host!.Stopping.IsCancellationRequested)
+        {
+            _pending.Write(_host, _host.Stopping);
+        }
+
+        if (_hook is not null)
+        {
+            _hook.BeforeCommit = null;
+            _hook = null;
+        }
+    }
+
+    private void RunDecoded(RuleRuntime runtime, string? contentType)
+    {
+        var events = _decoded.Events;
         long processed = 0;
-        foreach (var evt in _decoded.Events)
+        for (var i = 0; i < events.Count; i++)
         {
             var lateBefore = _output.DeadLetters.Count;
-            runtime.Process(evt, _output);
+            runtime.Process(events[i], _output);
             if (_output.DeadLetters.Count == lateBefore)
             {
                 processed++;
             }
         }
 
-        _letters.AddRange(_output.DeadLetters);
-        if (_letters.Count > 0)
-        {
-            // Process is synchronous and runs on the task's own stream thread (no synchronisation context), so blocking is safe.
-            DeadLetterRetry.WriteAsync(host.DeadLetters, _letters, contentType, host.Stopping).AsTask().GetAwaiter().GetResult();
-        }
-
-        var alerts = _output.Alerts;
-        if (alerts.Count > 0)
-        {
-            foreach (var sink in host.AlertSinks)
-            {
-                SinkRetry.WriteAsync(sink, alerts, host.Stopping).AsTask().GetAwaiter().GetResult();
-            }
-
-            AlertMetrics.Record(alerts);
-        }
-
-        host.Counters.Add(eventsIn, processed, _letters.Count, alerts.Count);
+        _pending.AddCounts(events.Count + _decoded.DeadLetters.Count, processed);
+        _pending.AddLetters(_decoded.DeadLetters, contentType);
+        _pending.AddLetters(_output.DeadLetters, contentType);
+        _pending.AddAlerts(_output.Alerts);
     }
 
-    public void Close()
+    private void BeforeCommit()
     {
-        _runtime = null;
+        // Nothing ran before the restore: a checkpoint now would overwrite the restored clock with an empty one.
+        if (!_restored)
+        {
+            return;
+        }
+
+        var host = _host!;
+        _pending.Write(host, host.Stopping);
+        _runtime!.Checkpoint(_state!);
+    }
+
+    private void PublishStateMetrics()
+    {
+        if (_restored)
+        {
+            _runtime!.PublishStateMetrics();
+        }
     }
 
     private SourceSchema? SchemaFor(string topic)

@@ -38,6 +38,37 @@ internal static class TopicProvisioner
         }
     }
 
+    /// <summary>
+    /// Creates the missing source topics with as many partitions as the existing ones (the broker's default when none exists), so that
+    /// all sources are co-partitioned: stream task p reads partition p of every source, and Streamiz gives the task's state changelog
+    /// as many partitions as one of the sources (whichever it lists first), which must therefore be as many as there are tasks.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Existing source topics differ in their partition counts.</exception>
+    public static async Task EnsureCoPartitionedAsync(string bootstrapServers, IReadOnlyList<string> sources, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var partitions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var topic in admin.GetMetadata(MetadataTimeout).Topics)
+        {
+            if (topic.Error.Code == ErrorCode.NoError && sources.Contains(topic.Topic, StringComparer.Ordinal))
+            {
+                partitions[topic.Topic] = topic.Partitions.Count;
+            }
+        }
+
+        var counts = partitions.Values.Distinct().ToList();
+        if (counts.Count > 1)
+        {
+            throw new InvalidOperationException(
+                "the source topics must have the same number of partitions (they are read together, partition by partition): "
+                + string.Join(", ", partitions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
+        }
+
+        var count = counts.Count == 1 ? counts[0] : -1;
+        var missing = sources.Where(s => !partitions.ContainsKey(s)).Select(s => new TopicSpecification { Name = s, NumPartitions = count, ReplicationFactor = -1 });
+        await EnsureAsync(bootstrapServers, missing, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A source or dead-letter topic: the broker's default partition count and replication.</summary>
     public static TopicSpecification Plain(string name) => new() { Name = name, NumPartitions = -1, ReplicationFactor = -1 };
 

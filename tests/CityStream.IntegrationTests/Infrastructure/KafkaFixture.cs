@@ -138,6 +138,16 @@ public sealed class KafkaFixture : IAsyncLifetime
     public Task<IReadOnlyList<ConsumedRecord>> ConsumeAllAsync(string topic, TimeSpan timeout) =>
         Task.Run<IReadOnlyList<ConsumedRecord>>(() => ConsumeAll(topic, timeout));
 
+    /// <summary>The offsets a consumer group has committed for a topic's partitions (<see cref="Offset.Unset"/> where none), without joining the group.</summary>
+    public IReadOnlyList<TopicPartitionOffset> CommittedOffsets(string groupId, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = groupId }).Build();
+        return consumer.Committed(partitions, TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>The names of the topics that exist and start with a prefix.</summary>
     public IReadOnlyList<string> TopicsStartingWith(string prefix)
     {

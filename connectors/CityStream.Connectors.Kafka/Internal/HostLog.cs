@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace CityStream.Connectors.Kafka.Internal;
+
+/// <summary>The host's own log messages (through the same logger factory as Streamiz's).</summary>
+internal static partial class HostLog
+{
+    public static ILogger Logger { get; } = StreamizLogging.Factory.CreateLogger("CityStream.KafkaHost");
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "A stream thread of the Kafka host (application {ApplicationId}) failed; its partitions stop being processed until a restart")]
+    public static partial void StreamThreadFailed(ILogger logger, string applicationId, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Every stream thread of the Kafka host (application {ApplicationId}) has died: nothing is processed any more")]
+    public static partial void ApplicationFailed(ILogger logger, string applicationId);
+}
