@@ -87,3 +87,22 @@ public sealed class InProcessHostTests
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
+
+public sealed class EmitTimeTests
+{
+    [Fact]
+    public void Alerts_on_the_system_clock_carry_the_current_wall_clock_time()
+    {
+        var rules = RuleSet.FromYaml([("p.yaml", "pack: p\nrules:\n  - id: r\n    kind: match\n    source: video_alert\n    alert: { title: t }\n")]).RuleSet!;
+        var runtime = new RuleRuntime(rules);
+        var output = new RuntimeOutput();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var evt = TestEvents.Smoke("v1", TestEvents.T0);
+        evt.Origin = new EventOrigin("city.video-alert", 0, 0);
+        runtime.Process(evt, output);
+
+        var emitted = Assert.Single(output.Alerts).EmitTime;
+        Assert.InRange(emitted, before - 50, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 50);
+    }
+}

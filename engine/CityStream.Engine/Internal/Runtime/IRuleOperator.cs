@@ -22,7 +22,8 @@ internal sealed class RuntimeContext(TimeProvider clock)
     private readonly bool _systemClock = ReferenceEquals(clock, TimeProvider.System);
     private long _now = long.MinValue;
     private long _wallAtSync;
-    private long _ticksAtSync = long.MinValue;
+    private long _ticksAtSync;
+    private bool _synced;
 
     public RuntimeOutput Output { get; set; } = new();
 
@@ -46,8 +47,9 @@ internal sealed class RuntimeContext(TimeProvider clock)
             }
 
             var ticks = Environment.TickCount64;
-            if (ticks - _ticksAtSync >= 1_000)
+            if (!_synced || ticks - _ticksAtSync >= 1_000)
             {
+                _synced = true;
                 _ticksAtSync = ticks;
                 _wallAtSync = clock.GetUtcNow().ToUnixTimeMilliseconds();
             }
