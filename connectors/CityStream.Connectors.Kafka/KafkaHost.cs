@@ -119,7 +119,6 @@ public sealed class KafkaHost : IAsyncDisposable
             _context.Rules = rules;
         }
 
-        EngineMetrics.PackReloads.Inc();
     }
 
     /// <summary>
