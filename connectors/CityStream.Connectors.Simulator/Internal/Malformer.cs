@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CityStream.Engine;
 
 namespace CityStream.Connectors.Simulator.Internal;
@@ -70,48 +71,29 @@ internal static class Malformer
         return required[random.Next(required.Count)];
     }
 
+    /// <summary>The codec's own JSON of the event, broken in one way: so valid and malformed records share one writer.</summary>
     private static byte[] Write(CityEvent evt, FieldDefinition? wrongType, FieldDefinition? missing, bool extra)
     {
+        var json = JsonNode.Parse(EventCodec.ToJson(evt))!.AsObject();
+        if (missing is not null)
+        {
+            json.Remove(missing.Name);
+        }
+
+        if (wrongType is not null && json.ContainsKey(wrongType.Name))
+        {
+            json[wrongType.Name] = evt.Format(wrongType);
+        }
+
+        if (extra)
+        {
+            json["remark"] = string.Create(CultureInfo.InvariantCulture, $"备注{evt.Id.Length}");
+        }
+
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            writer.WriteStartObject();
-            foreach (var field in evt.Schema.Fields)
-            {
-                if (!evt.Has(field) || field == missing)
-                {
-                    continue;
-                }
-
-                if (field == wrongType)
-                {
-                    writer.WriteString(field.Name, evt.Format(field));
-                    continue;
-                }
-
-                switch (field.Type)
-                {
-                    case FieldType.String:
-                        writer.WriteString(field.Name, evt.GetString(field.Index));
-                        break;
-                    case FieldType.Boolean:
-                        writer.WriteBoolean(field.Name, evt.GetBoolean(field.Index));
-                        break;
-                    case FieldType.Integer or FieldType.Timestamp:
-                        writer.WriteNumber(field.Name, (long)evt.GetNumber(field.Index));
-                        break;
-                    default:
-                        writer.WriteNumber(field.Name, evt.GetNumber(field.Index));
-                        break;
-                }
-            }
-
-            if (extra)
-            {
-                writer.WriteString("remark", string.Create(CultureInfo.InvariantCulture, $"备注{evt.Id.Length}"));
-            }
-
-            writer.WriteEndObject();
+            json.WriteTo(writer);
         }
 
         return buffer.WrittenSpan.ToArray();
