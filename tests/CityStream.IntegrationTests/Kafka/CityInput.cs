@@ -169,7 +169,8 @@ internal sealed class CityInput
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static CityEvent Event(SourceSchema schema, string id, long ts, params (string Field, object Value)[] fields)
+    /// <summary>An event of a source with its id, time and field values (shared by the Kafka tests).</summary>
+    internal static CityEvent Event(SourceSchema schema, string id, long ts, params (string Field, object Value)[] fields)
     {
         var evt = new CityEvent(schema);
         evt.SetString(schema.IdField.Index, id);

@@ -25,11 +25,11 @@ public sealed class StateRestoreTests(KafkaFixture kafka)
         var video = Schemas.BySource("video_alert")!;
 
         // Host 1 reads the major event that opens the absence (a grid report must follow within 24 h, and may be 24 h late).
-        await ProduceAsync(prefix, police, Event(police, "pe-1", T0, ("event_class", "mass_incident"), ("major", true), ("grid", "G0412")));
+        await ProduceAsync(prefix, police, CityInput.Event(police, "pe-1", T0, ("event_class", "mass_incident"), ("major", true), ("grid", "G0412")));
         await RunUntilAsync(options, rules, events: 1);
 
         // Host 2 sees only a camera event 49 h later: the deadline and the grid reports' lateness have passed.
-        await ProduceAsync(prefix, video, Event(video, "v-1", T0 + (49 * 3_600_000L), ("camera_id", "cam-1"), ("alert_type", "garbage"), ("confidence", 0.5), ("grid", "G0100")));
+        await ProduceAsync(prefix, video, CityInput.Event(video, "v-1", T0 + (49 * 3_600_000L), ("camera_id", "cam-1"), ("alert_type", "garbage"), ("confidence", 0.5), ("grid", "G0100")));
         await RunUntilAsync(options, rules, events: 1);
 
         var alerts = await KafkaHostRun.ReadWarningsAsync(kafka, prefix, rules);
@@ -50,7 +50,7 @@ public sealed class StateRestoreTests(KafkaFixture kafka)
             ("gas_smell", "c1", 0), ("power_outage", "p1", 2), ("gas_smell", "c2", 10), ("power_outage", "p2", 12), ("gas_smell", "c3", 20),
             ("gas_smell", "c1", 30), ("power_outage", "p3", 25), ("gas_smell", "c2", 40), ("gas_smell", "c3", 45),
         ];
-        var events = tickets.Select((t, i) => Event(hotline, $"t{i}", T0 + (t.Minute * 60_000L),
+        var events = tickets.Select((t, i) => CityInput.Event(hotline, $"t{i}", T0 + (t.Minute * 60_000L),
             ("category", t.Category), ("caller_id", t.Caller), ("grid", "G0412"), ("district", "崇川区"))).ToList();
         var expected = InProcessAlerts(rules, prefix, hotline, events);
         Assert.Contains(expected, a => a.Contains("|hotline.gas-burst|", StringComparison.Ordinal));
@@ -104,31 +104,6 @@ public sealed class StateRestoreTests(KafkaFixture kafka)
     }
 
     private static string Identity(Alert alert) => string.Join('|', alert.Id, alert.Rule, alert.Key, alert.Severity, alert.Title);
-
-    private static CityEvent Event(SourceSchema schema, string id, long ts, params (string Field, object Value)[] fields)
-    {
-        var evt = new CityEvent(schema);
-        evt.SetString(schema.IdField.Index, id);
-        evt.SetNumber(schema.TimeField.Index, ts);
-        foreach (var (name, value) in fields)
-        {
-            var index = (schema.Field(name) ?? throw new ArgumentException($"{schema.Name} has no field {name}")).Index;
-            switch (value)
-            {
-                case string text:
-                    evt.SetString(index, text);
-                    break;
-                case bool flag:
-                    evt.SetNumber(index, flag ? 1 : 0);
-                    break;
-                default:
-                    evt.SetNumber(index, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
-                    break;
-            }
-        }
-
-        return evt;
-    }
 
     private sealed class CapturingSink(List<Alert> alerts) : IAlertSink
     {
