@@ -48,7 +48,7 @@ public static class RulePlan
         RuleKind.Spike => $"buckets of {Durations.Format(rule.Spike!.Bucket)} against the same bucket of the previous {rule.Spike.History} seasons of {Durations.Format(rule.Spike.Season)} ({rule.Spike.Method}); fires at score ≥ {rule.Spike.Threshold.ToString(CultureInfo.InvariantCulture)} and count ≥ {rule.Spike.MinCount}",
         RuleKind.Absence => $"'{rule.Steps[1].Name}' must follow within {Durations.Format(rule.Within!.Within)}; decided once stream time passes the deadline plus {Durations.Format(rule.Steps[1].Source.AllowedLateness)} lateness",
         RuleKind.Sequence => $"steps in order within {Durations.Format(rule.Within!.Within)} of the first, same key",
-        RuleKind.Correlate => $"at least {rule.Within!.MinSources} of {rule.Steps.Count} inputs within {Durations.Format(rule.Within.Within)} of each other, same key",
+        RuleKind.Correlate => $"at least {rule.Within!.MinSources} of {rule.Steps.Count} inputs, same key, within {Durations.Format(rule.Within.Within)} of each other (one alert per key and {Durations.Format(rule.Within.Within)} bucket of the earliest event)",
         _ => "(none: each event on its own)",
     };
 
@@ -59,7 +59,7 @@ public static class RulePlan
         RuleKind.Spike => "one alert per key and bucket",
         RuleKind.Absence => "one alert per unanswered trigger event",
         RuleKind.Sequence => "one alert per completed sequence",
-        _ => "one alert per key per 'within' of event time",
+        _ => "one alert per key and 'within' bucket of the earliest event of the set",
     };
 
     private static string State(CompiledRule rule) => rule.Kind switch

@@ -144,6 +144,23 @@ public sealed class TemporalKindTests
     }
 
     [Fact]
+    public void Correlate_alert_ids_do_not_depend_on_arrival_order()
+    {
+        CityEvent[] Events() =>
+        [
+            RuntimeHarness.Ticket("h1", 25, category: "fire_hazard"), RuntimeHarness.Video("v1", 40),
+            RuntimeHarness.Report("r1", 44, category: "fire_hazard"), RuntimeHarness.Ticket("h2", 95, category: "fire_hazard"),
+            RuntimeHarness.Video("v2", 100), RuntimeHarness.Video("v3", 31),
+        ];
+        var forward = new RuntimeHarness(CorrelatePack).Feed(Events()).Output.Alerts.Select(a => a.Id).Order(StringComparer.Ordinal).ToList();
+        var mixed = Events();
+        var reordered = new RuntimeHarness(CorrelatePack).Feed(mixed[2], mixed[5], mixed[0], mixed[1], mixed[4], mixed[3]).Output.Alerts.Select(a => a.Id).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(3, forward.Count);
+        Assert.Equal(forward, reordered);
+    }
+
+    [Fact]
     public void One_source_alone_or_sources_too_far_apart_do_not_fire()
     {
         var harness = new RuntimeHarness(CorrelatePack).Feed(

@@ -5,10 +5,11 @@ using CityStream.Engine.Internal.Rules;
 namespace CityStream.Engine.Internal.Runtime;
 
 /// <summary>
-/// The <c>correlate</c> kind: at least <c>min_sources</c> of the listed inputs, same key, within <c>within</c> of
-/// each other. Each key keeps the recent events of each input; at every accepted event the inputs seen
-/// within <c>within</c> of it are counted, and the alert fires once per key per suppression period
-/// (default: <c>within</c>, aligned to event time).
+/// The <c>correlate</c> kind: events of at least <c>min_sources</c> of the listed inputs, same key, within <c>within</c>
+/// of each other. The episode is the bucket of <c>within</c> (aligned to event time) that the earliest event of such
+/// a set falls in, so the alert ids do not depend on the order events arrive in — as they would if episodes began
+/// at the first event seen, across topics merged by a Kafka host. Fires as soon as a set qualifies; a set that
+/// spans a bucket boundary can give a second alert when its later part qualifies on its own.
 /// </summary>
 internal sealed class CorrelateOperator : StatefulOperator<List<CityEvent>[]>
 {
@@ -63,40 +64,79 @@ internal sealed class CorrelateOperator : StatefulOperator<List<CityEvent>[]>
     private void Evaluate(string key, List<CityEvent>[] recent, CityEvent evt, RuntimeContext context)
     {
         var keepFrom = evt.Timestamp - (2 * _withinMs) - LatenessMs;
-        var evidence = new List<CityEvent>();
-        var names = new List<string>();
-        for (var s = 0; s < recent.Length; s++)
+        foreach (var events in recent)
         {
-            recent[s].RemoveAll(e => e.Timestamp < keepFrom);
-            CityEvent? nearest = null;
-            foreach (var candidate in recent[s])
+            events.RemoveAll(e => e.Timestamp < keepFrom);
+        }
+
+        var bucket = Math.DivRem(evt.Timestamp, _withinMs).Quotient;
+        for (var b = bucket - 1; b <= bucket; b++)
+        {
+            if (TryCluster(recent, b, out var evidence, out var names))
             {
-                if (Math.Abs(candidate.Timestamp - evt.Timestamp) <= _withinMs
-                    && (nearest is null || Math.Abs(candidate.Timestamp - evt.Timestamp) < Math.Abs(nearest.Timestamp - evt.Timestamp)))
+                Fire(key, b, evidence, names, evt, context);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether some events of at least min_sources inputs lie within 'within' of each other with the earliest of
+    /// them in bucket b. That only ever turns true as events arrive, so which buckets fire — and so the alert
+    /// ids — does not depend on arrival order; evidence is the earliest event of each input in the set.
+    /// </summary>
+    private bool TryCluster(List<CityEvent>[] recent, long b, out List<CityEvent> evidence, out List<string> names)
+    {
+        var from = b * _withinMs;
+        var to = from + _withinMs;
+        evidence = [];
+        names = [];
+        foreach (var starts in recent)
+        {
+            foreach (var first in starts)
+            {
+                if (first.Timestamp < from || first.Timestamp >= to)
                 {
-                    nearest = candidate;
+                    continue;
+                }
+
+                var found = new List<CityEvent>();
+                var sources = new List<string>();
+                for (var s = 0; s < recent.Length; s++)
+                {
+                    CityEvent? earliest = null;
+                    foreach (var candidate in recent[s])
+                    {
+                        if (candidate.Timestamp >= first.Timestamp && candidate.Timestamp <= first.Timestamp + _withinMs
+                            && (earliest is null || candidate.Timestamp < earliest.Timestamp))
+                        {
+                            earliest = candidate;
+                        }
+                    }
+
+                    if (earliest is not null)
+                    {
+                        found.Add(earliest);
+                        sources.Add(_steps[s].Name);
+                    }
+                }
+
+                if (sources.Count >= _minSources && (evidence.Count == 0 || found[0].Timestamp < evidence[0].Timestamp || sources.Count > names.Count))
+                {
+                    evidence = found;
+                    names = sources;
                 }
             }
-
-            if (nearest is not null)
-            {
-                evidence.Add(nearest);
-                names.Add(_steps[s].Name);
-            }
         }
 
-        if (names.Count < _minSources)
-        {
-            return;
-        }
+        return names.Count >= _minSources;
+    }
 
+    private void Fire(string key, long bucket, List<CityEvent> evidence, List<string> names, CityEvent evt, RuntimeContext context)
+    {
         evidence.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
         var dedup = ReferenceEquals(Rule.Dedup, Rule.Key) ? key : Rule.Dedup.Select(evt);
-        var suppressMs = Rule.Suppress > TimeSpan.Zero ? (long)Rule.Suppress.TotalMilliseconds : _withinMs;
-        var bucket = evidence[0].Timestamp / suppressMs;
-        var (episode, expiry) = Rule.Suppress > TimeSpan.Zero
-            ? EpisodeOf(evidence[0].Timestamp, string.Empty, 0)
-            : ("within:" + bucket.ToString(CultureInfo.InvariantCulture), ((bucket + 1) * suppressMs) + LatenessMs);
+        var start = bucket * _withinMs;
+        var (episode, expiry) = EpisodeOf(start, "bucket:" + bucket.ToString(CultureInfo.InvariantCulture), start + (2 * _withinMs));
         var extras = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["sources"] = string.Join(", ", names),
