@@ -60,7 +60,7 @@ internal static class E2eHarness
         var threshold = PeerRule.Threshold.ToString(CultureInfo.InvariantCulture);
 
         yield return Peer(o, "inproc.esper", Path.Combine(peers, "esper", "run.sh"), [n, keys, window, threshold], "events", "Esper 9 #ext_timed_batch EPL, beans in memory, one thread");
-        foreach (var name in new[] { "inproc.peer-rule.decoded", "inproc.peer-rule.decoded.hand-written", "inproc.peer-rule.arrow", "inproc.peer-rule.json", "inproc.plain-limit.json", "inproc.runtime-dispatch.decoded", "inproc.all-packs.json", "inproc.all-packs.arrow" })
+        foreach (var name in new[] { "state.peer-rule", "inproc.peer-rule.decoded", "inproc.peer-rule.decoded.hand-written", "inproc.peer-rule.arrow", "inproc.peer-rule.json", "inproc.plain-limit.json", "inproc.runtime-dispatch.decoded", "inproc.all-packs.json", "inproc.all-packs.arrow" })
         {
             yield return Child(o, name);
         }
@@ -82,8 +82,10 @@ internal static class E2eHarness
         yield return Peer(o, "kafka.flink.json", Path.Combine(peers, "flink", "run.sh"), [o.Bootstrap, topic, o.RunId + ".flink-out", window, threshold, "2"], "records", "Flink 2.2 mini-cluster, parallelism 2, net job time", rateField: "records_per_second");
         yield return Child(o, "kafka.streamiz-dsl.json");
         yield return Child(o, "kafka.citystream-host.json");
+        yield return Child(o, "kafka.citystream-host.json.1-thread");
         yield return Child(o, "kafka.citystream-host.arrow");
         yield return Child(o, "kafka.latency.citystream-consumer");
+        yield return Child(o, "kafka.latency.citystream-host");
     }
 
     private static Step Child(E2eOptions o, string name) => new(name, async () =>
@@ -156,9 +158,12 @@ internal static class E2eHarness
         "kafka.citystream-consumer.json" => KafkaMeasurements.CityStreamConsumer(o, arrow: false),
         "kafka.citystream-consumer.arrow" => KafkaMeasurements.CityStreamConsumer(o, arrow: true),
         "kafka.streamiz-dsl.json" => await StreamizPeer.RunAsync(o).ConfigureAwait(false),
+        "state.peer-rule" => StateMeasurement.Run(o),
         "kafka.citystream-host.json" => await KafkaMeasurements.HostAsync(o, arrow: false).ConfigureAwait(false),
+        "kafka.citystream-host.json.1-thread" => await KafkaMeasurements.HostAsync(o, arrow: false, threads: 1).ConfigureAwait(false),
         "kafka.citystream-host.arrow" => await KafkaMeasurements.HostAsync(o, arrow: true).ConfigureAwait(false),
         "kafka.latency.citystream-consumer" => await LatencyRun.RunAsync(o).ConfigureAwait(false),
+        "kafka.latency.citystream-host" => await HostLatencyRun.RunAsync(o).ConfigureAwait(false),
         _ => throw new ArgumentException("unknown measurement " + name),
     };
 

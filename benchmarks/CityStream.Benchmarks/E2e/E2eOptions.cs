@@ -16,6 +16,8 @@ internal sealed class E2eOptions
           --batch N            events per Arrow batch (default 1000)
           --rate R             events/s of the latency run through Kafka (default 50000)
           --latency-s S        seconds of the latency run (default 10)
+          --state-keys K       distinct keys of the state-per-key run (default 1000000)
+          --commit-ms MS       KafkaHost commit interval of the latency run (default 50; the host writes alerts per commit)
           --timeout-s S        limit of each measurement (default 120)
           --only a,b           run only these measurements (names as in the table)
           --shared DIR         the ../shared directory (default: next to the repository)
@@ -40,6 +42,10 @@ internal sealed class E2eOptions
     public int LatencySeconds { get; set; } = 10;
 
     public int TimeoutSeconds { get; set; } = 120;
+
+    public int StateKeys { get; set; } = 1_000_000;
+
+    public int CommitMs { get; set; } = 50;
 
     public HashSet<string>? Only { get; set; }
 
@@ -74,6 +80,8 @@ internal sealed class E2eOptions
                 case "--batch": o.Batch = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--rate": o.Rate = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--latency-s": o.LatencySeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--state-keys": o.StateKeys = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--commit-ms": o.CommitMs = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--timeout-s": o.TimeoutSeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--only": o.Only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--shared": o.Shared = value; break;
@@ -96,6 +104,7 @@ internal sealed class E2eOptions
             "--kafka-n", KafkaN.ToString(CultureInfo.InvariantCulture), "--sim-events", SimEvents.ToString(CultureInfo.InvariantCulture),
             "--batch", Batch.ToString(CultureInfo.InvariantCulture), "--rate", Rate.ToString(CultureInfo.InvariantCulture),
             "--latency-s", LatencySeconds.ToString(CultureInfo.InvariantCulture), "--timeout-s", TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            "--state-keys", StateKeys.ToString(CultureInfo.InvariantCulture), "--commit-ms", CommitMs.ToString(CultureInfo.InvariantCulture),
             "--shared", Shared,
         };
         if (Bootstrap is not null)

@@ -18,6 +18,12 @@ internal sealed record Measurement
 
     public double? P99Ms { get; init; }
 
+    /// <summary>Managed heap growth per tracked key (state measurement).</summary>
+    public double? HeapBytesPerKey { get; init; }
+
+    /// <summary>Bytes of a full runtime checkpoint per tracked key (state measurement).</summary>
+    public double? CheckpointBytesPerKey { get; init; }
+
     public string Note { get; init; } = string.Empty;
 
     /// <summary>Why the figure is missing (skipped, failed, timed out), or null when it was measured.</summary>

@@ -25,9 +25,12 @@ internal static class PeerRule
         """;
 
     /// <summary>A runtime running the pack, or null with the reason when the engine cannot run it yet.</summary>
-    public static RuleRuntime? TryRuntime(out string why)
+    /// <param name="why">Why not, when null is returned.</param>
+    /// <param name="maxKeys">The rule's state bound (<c>max_keys</c>); null: the engine's default.</param>
+    public static RuleRuntime? TryRuntime(out string why, int? maxKeys = null)
     {
-        var result = RuleSet.FromYaml([("peers.yaml", Pack)], PeerWorkload.Registry);
+        var pack = maxKeys is { } max ? Pack.Replace("    severity: low", $"    max_keys: {max}\n    severity: low", StringComparison.Ordinal) : Pack;
+        var result = RuleSet.FromYaml([("peers.yaml", pack)], PeerWorkload.Registry);
         if (result.RuleSet is null)
         {
             why = "pack does not compile: " + string.Join("; ", result.Errors);
