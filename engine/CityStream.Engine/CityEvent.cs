@@ -66,6 +66,29 @@ public sealed class CityEvent
         _present |= 1UL << index;
     }
 
+    /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
+    internal bool Retained { get; set; }
+
+    /// <summary>
+    /// Drops the values of fields outside <paramref name="keep"/>: the runtime calls it, after every rule has seen the
+    /// event, on events kept in state, so a window holds only what its alerts and aggregates can still read.
+    /// </summary>
+    internal void Strip(ulong keep)
+    {
+        var drop = _present & ~keep;
+        for (var i = 0; drop != 0 && i < _strings.Length; i++)
+        {
+            if ((drop & (1UL << i)) != 0)
+            {
+                _strings[i] = null;
+                _numbers[i] = 0;
+                drop &= ~(1UL << i);
+            }
+        }
+
+        _present &= keep;
+    }
+
     /// <summary>The value of a field boxed as its JSON value (string, long, double, bool), or null when absent. For evidence and templates, not for hot paths.</summary>
     public object? GetValue(FieldDefinition field)
     {

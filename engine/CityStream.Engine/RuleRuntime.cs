@@ -32,6 +32,7 @@ public sealed partial class RuleRuntime
     private long _nextTick = long.MinValue;
     private readonly RuntimeContext _context;
     private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
+    private Dictionary<SourceSchema, ulong> _keepBySource = [];
     private IRuleOperator[] _operators = [];
     private long _streamTime = long.MinValue;
 
@@ -86,6 +87,7 @@ public sealed partial class RuleRuntime
         }
 
         _operatorsBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        _keepBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.Aggregate(0UL, (mask, op) => mask | op.Rule.EvidenceMask(kv.Key)));
         Rules = rules;
     }
 
@@ -150,6 +152,11 @@ public sealed partial class RuleRuntime
             foreach (var op in operators)
             {
                 op.OnEvent(evt, _context);
+            }
+
+            if (evt.Retained)
+            {
+                evt.Strip(_keepBySource[schema]);
             }
         }
 

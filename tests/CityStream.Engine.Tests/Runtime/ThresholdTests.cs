@@ -125,6 +125,20 @@ public sealed class ThresholdTests
     }
 
     [Fact]
+    public void Events_kept_in_a_window_hold_only_the_fields_its_alerts_can_read()
+    {
+        var ticket = RuntimeHarness.Ticket("t1", 0, caller: "a");
+        var hotline = TestEvents.Source("hotline");
+
+        new RuntimeHarness(Pack("1h")).Feed(ticket);
+
+        Assert.True(ticket.Has(hotline.Field("caller_id")!), "distinct(caller_id) still needs the caller");
+        Assert.True(ticket.Has(hotline.Field("grid")!));
+        Assert.Equal("t1", ticket.Id);
+        Assert.False(ticket.Has(hotline.Field("subject")!), "nothing reads the subject any more");
+    }
+
+    [Fact]
     public void Restart_in_the_middle_of_a_window_gives_the_same_alert()
     {
         var burst = Burst(0);

@@ -14,7 +14,7 @@ internal static class JsonEventReader
     private const int MaxPropertyNameChars = 128;
 
     /// <summary>Decodes an event; on failure returns null with the dead-letter reason and detail.</summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail)
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, bool requireAll = true)
     {
         reason = string.Empty;
         detail = string.Empty;
@@ -41,7 +41,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
-                    var missing = FieldValidator.CheckRequired(schema, evt.PresentMask);
+                    var missing = requireAll ? FieldValidator.CheckRequired(schema, evt.PresentMask) : null;
                     if (missing is not null)
                     {
                         reason = DeadLetterReasons.SchemaViolation;

@@ -54,6 +54,32 @@ internal sealed class CompiledRule
     /// <summary>Fields whose values go into the alert's evidence: what the condition, key and templates read.</summary>
     public required IReadOnlyList<FieldDefinition> EvidenceFields { get; init; }
 
+    /// <summary>
+    /// Per source, the fields this rule can still read from an event it keeps in state (evidence, templates, severity,
+    /// aggregates, location, grid, district, id, time).
+    /// </summary>
+    public ulong EvidenceMask(SourceSchema source)
+    {
+        ulong mask = (1UL << source.IdField.Index) | (1UL << source.TimeField.Index);
+        foreach (var name in (string[])["lat", "lon", "grid", "district"])
+        {
+            if (source.Field(name) is { } field)
+            {
+                mask |= 1UL << field.Index;
+            }
+        }
+
+        foreach (var field in EvidenceFields.Concat(Threshold?.Aggregates.Where(a => a.Field is not null).Select(a => a.Field!) ?? []))
+        {
+            if (ReferenceEquals(field.Owner, source))
+            {
+                mask |= 1UL << field.Index;
+            }
+        }
+
+        return mask;
+    }
+
     /// <summary>Most dedup entries kept; the oldest are evicted past it.</summary>
     public int MaxKeys { get; init; } = 100_000;
 

@@ -44,6 +44,7 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
             var state = State.GetOrAdd(key, evt.Timestamp, static () => new AbsenceState());
             if (!state.Expected.Exists(t => Covers(evt, t)) && !state.Triggers.Exists(e => e.Id == evt.Id))
             {
+                evt.Retained = true;
                 state.Triggers.Add(evt);
                 _deadlines.Enqueue((key, evt), evt.Timestamp + _withinMs);
             }

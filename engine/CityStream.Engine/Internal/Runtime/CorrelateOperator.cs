@@ -36,6 +36,7 @@ internal sealed class CorrelateOperator : StatefulOperator<List<CityEvent>[]>
 
             var key = _steps[s].Key.Select(evt);
             var recent = State.GetOrAdd(key, evt.Timestamp, () => [.. _steps.Select(_ => new List<CityEvent>())]);
+            evt.Retained = true;
             recent[s].Add(evt);
             Evaluate(key, recent, evt, context);
         }

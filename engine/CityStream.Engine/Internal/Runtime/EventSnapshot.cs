@@ -27,7 +27,7 @@ internal static class EventSnapshot
         var schema = sources(element.GetProperty("s").GetString()!)
             ?? throw new InvalidDataException($"checkpoint names unknown source '{element.GetProperty("s").GetString()}'");
         var json = JsonSerializer.SerializeToUtf8Bytes(element.GetProperty("e"));
-        var evt = JsonEventReader.Read(schema, json, out _, out var detail)
+        var evt = JsonEventReader.Read(schema, json, out _, out var detail, requireAll: false)
             ?? throw new InvalidDataException("checkpointed event no longer matches its schema: " + detail);
         evt.Origin = new EventOrigin(element.GetProperty("t").GetString()!, element.GetProperty("p").GetInt32(), element.GetProperty("o").GetInt64(), element.GetProperty("r").GetInt32());
         return evt;

@@ -49,6 +49,7 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
                     continue;
                 }
 
+                evt.Retained = true;
                 partial.Add(evt);
                 if (partial.Count == _steps.Count)
                 {
@@ -68,6 +69,7 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
                 EngineMetrics.StateEvictions.WithLabels(Rule.Id, "key_limit").Inc();
             }
 
+            evt.Retained = true;
             list.Add([evt]);
         }
     }

@@ -44,6 +44,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
             position--;
         }
 
+        evt.Retained = true;
         events.Insert(position, evt);
         var newest = events[^1].Timestamp;
         var keepFrom = newest - _sizeMs - LatenessMs;

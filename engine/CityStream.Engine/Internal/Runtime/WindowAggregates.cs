@@ -10,29 +10,35 @@ internal sealed class WindowAggregates
     public const int MaxEvidence = 10;
 
     private readonly IReadOnlyList<AggregateSpec> _specs;
-    private readonly double[] _sum;
-    private readonly double[] _min;
-    private readonly double[] _max;
-    private readonly long[] _count;
-    private readonly HashSet<string>?[] _distinct;
+    // One array for every aggregate's sum, min, max and count (4 slots each), and distinct sets only for rules that
+    // count distinct values: a window is per key, and a million open windows made the separate arrays add up.
+    private readonly double[] _v;
+    private readonly HashSet<string>?[]? _distinct;
 
     public WindowAggregates(IReadOnlyList<AggregateSpec> specs)
     {
         _specs = specs;
-        _sum = new double[specs.Count];
-        _min = new double[specs.Count];
-        _max = new double[specs.Count];
-        _count = new long[specs.Count];
-        _distinct = new HashSet<string>?[specs.Count];
-        Array.Fill(_min, double.PositiveInfinity);
-        Array.Fill(_max, double.NegativeInfinity);
+        _v = new double[4 * specs.Count];
+        _distinct = specs.Any(s => s.Function == "distinct") ? new HashSet<string>?[specs.Count] : null;
+        ResetValues();
+    }
+
+    private void ResetValues()
+    {
+        for (var i = 0; i < _specs.Count; i++)
+        {
+            _v[4 * i] = 0;
+            _v[(4 * i) + 1] = double.PositiveInfinity;
+            _v[(4 * i) + 2] = double.NegativeInfinity;
+            _v[(4 * i) + 3] = 0;
+        }
     }
 
     public long Events { get; private set; }
 
     public bool Fired { get; set; }
 
-    public List<CityEvent> Evidence { get; } = new(MaxEvidence);
+    public List<CityEvent> Evidence { get; } = new(4);
 
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
@@ -40,11 +46,8 @@ internal sealed class WindowAggregates
         Events = 0;
         Fired = false;
         Evidence.Clear();
-        Array.Clear(_sum);
-        Array.Clear(_count);
-        Array.Fill(_min, double.PositiveInfinity);
-        Array.Fill(_max, double.NegativeInfinity);
-        foreach (var set in _distinct)
+        ResetValues();
+        foreach (var set in _distinct ?? [])
         {
             set?.Clear();
         }
@@ -55,6 +58,7 @@ internal sealed class WindowAggregates
     public void Add(CityEvent evt)
     {
         Events++;
+        evt.Retained = true;
         if (Evidence.Count < MaxEvidence)
         {
             Evidence.Add(evt);
@@ -69,7 +73,7 @@ internal sealed class WindowAggregates
             var spec = _specs[i];
             if (spec.Field is not { } field)
             {
-                _count[i]++;
+                _v[(4 * i) + 3]++;
                 continue;
             }
 
@@ -80,26 +84,26 @@ internal sealed class WindowAggregates
 
             if (spec.Function == "distinct")
             {
-                (_distinct[i] ??= new HashSet<string>(StringComparer.Ordinal)).Add(field.Type == FieldType.String ? evt.GetString(field.Index)! : evt.Format(field));
+                (_distinct![i] ??= new HashSet<string>(StringComparer.Ordinal)).Add(field.Type == FieldType.String ? evt.GetString(field.Index)! : evt.Format(field));
                 continue;
             }
 
             var value = evt.GetNumber(field.Index);
-            _count[i]++;
-            _sum[i] += value;
-            _min[i] = Math.Min(_min[i], value);
-            _max[i] = Math.Max(_max[i], value);
+            _v[(4 * i) + 3]++;
+            _v[4 * i] += value;
+            _v[(4 * i) + 1] = Math.Min(_v[(4 * i) + 1], value);
+            _v[(4 * i) + 2] = Math.Max(_v[(4 * i) + 2], value);
         }
     }
 
     public double Value(int i) => _specs[i].Function switch
     {
-        "count" => _count[i],
-        "sum" => _sum[i],
-        "avg" => _count[i] == 0 ? 0 : _sum[i] / _count[i],
-        "min" => _count[i] == 0 ? 0 : _min[i],
-        "max" => _count[i] == 0 ? 0 : _max[i],
-        _ => _distinct[i]?.Count ?? 0,
+        "count" => _v[(4 * i) + 3],
+        "sum" => _v[4 * i],
+        "avg" => _v[(4 * i) + 3] == 0 ? 0 : _v[4 * i] / _v[(4 * i) + 3],
+        "min" => _v[(4 * i) + 3] == 0 ? 0 : _v[(4 * i) + 1],
+        "max" => _v[(4 * i) + 3] == 0 ? 0 : _v[(4 * i) + 2],
+        _ => _distinct?[i]?.Count ?? 0,
     };
 
     /// <summary>Writes the aggregates into the event the <c>having</c> condition reads.</summary>
@@ -125,11 +129,11 @@ internal sealed class WindowAggregates
         for (var i = 0; i < _specs.Count; i++)
         {
             writer.WriteStartArray();
-            writer.WriteNumberValue(_count[i]);
-            writer.WriteNumberValue(_sum[i]);
-            writer.WriteNumberValue(double.IsInfinity(_min[i]) ? 0 : _min[i]);
-            writer.WriteNumberValue(double.IsInfinity(_max[i]) ? 0 : _max[i]);
-            foreach (var value in _distinct[i] ?? [])
+            writer.WriteNumberValue(_v[(4 * i) + 3]);
+            writer.WriteNumberValue(_v[4 * i]);
+            writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 1]) ? 0 : _v[(4 * i) + 1]);
+            writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 2]) ? 0 : _v[(4 * i) + 2]);
+            foreach (var value in _distinct?[i] ?? [])
             {
                 writer.WriteStringValue(value);
             }
@@ -153,17 +157,17 @@ internal sealed class WindowAggregates
         foreach (var aggregate in element.GetProperty("a").EnumerateArray())
         {
             var values = aggregate.EnumerateArray().ToList();
-            window._count[i] = values[0].GetInt64();
-            window._sum[i] = values[1].GetDouble();
-            if (window._count[i] > 0)
+            window._v[(4 * i) + 3] = values[0].GetDouble();
+            window._v[4 * i] = values[1].GetDouble();
+            if (window._v[(4 * i) + 3] > 0)
             {
-                window._min[i] = values[2].GetDouble();
-                window._max[i] = values[3].GetDouble();
+                window._v[(4 * i) + 1] = values[2].GetDouble();
+                window._v[(4 * i) + 2] = values[3].GetDouble();
             }
 
             if (values.Count > 4 || specs[i].Function == "distinct")
             {
-                window._distinct[i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
+                window._distinct![i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
             }
 
             i++;
