@@ -9,7 +9,7 @@ namespace CityStream.Engine.Internal.Runtime;
 /// alert fires as soon as <c>having</c> holds (not at window close, so latency is one event), once per
 /// window. A window is dropped once stream time passes its end plus the source's lateness.
 /// </summary>
-internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, WindowAggregates>>
+internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
 {
     private readonly ThresholdSpec _spec;
     private readonly long _sizeMs;
@@ -40,14 +40,14 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
 
         var key = Rule.Key.Select(evt);
         var ts = evt.Timestamp;
-        var windows = State.GetOrAdd(key, ts, static () => []);
+        var windows = State.GetOrAdd(key, ts, static () => new WindowSet());
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
         {
             if (!windows.TryGetValue(start, out var window))
             {
                 window = _pool.TryPop(out var reused) ? reused : new WindowAggregates(_spec.Aggregates);
-                windows[start] = window;
+                windows.Add(start, window);
                 _closing.Enqueue((key, start), start + _sizeMs);
             }
 
@@ -101,10 +101,10 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
         }
     }
 
-    protected override void WriteState(Utf8JsonWriter writer, Dictionary<long, WindowAggregates> state)
+    protected override void WriteState(Utf8JsonWriter writer, WindowSet state)
     {
         writer.WriteStartObject();
-        foreach (var (start, window) in state)
+        foreach (var (start, window) in state.Items)
         {
             writer.WritePropertyName(start.ToString(CultureInfo.InvariantCulture));
             window.Write(writer);
@@ -113,20 +113,20 @@ internal sealed class ThresholdOperator : StatefulOperator<Dictionary<long, Wind
         writer.WriteEndObject();
     }
 
-    protected override Dictionary<long, WindowAggregates> ReadState(JsonElement element)
+    protected override WindowSet ReadState(JsonElement element)
     {
-        var windows = new Dictionary<long, WindowAggregates>();
+        var windows = new WindowSet();
         foreach (var property in element.EnumerateObject())
         {
-            windows[long.Parse(property.Name, CultureInfo.InvariantCulture)] = WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed);
+            windows.Add(long.Parse(property.Name, CultureInfo.InvariantCulture), WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed));
         }
 
         return windows;
     }
 
-    protected override void OnRestored(string key, Dictionary<long, WindowAggregates> state)
+    protected override void OnRestored(string key, WindowSet state)
     {
-        foreach (var start in state.Keys)
+        foreach (var (start, _) in state.Items)
         {
             _closing.Enqueue((key, start), start + _sizeMs);
         }
