@@ -58,71 +58,31 @@ internal static class ArrowBatchCodec
         _ => DoubleType.Default,
     };
 
-    private static IArrowArray BuildColumn(FieldDefinition field, IReadOnlyList<CityEvent> events)
+    private static IArrowArray BuildColumn(FieldDefinition field, IReadOnlyList<CityEvent> events) => field.Type switch
     {
-        switch (field.Type)
+        FieldType.String => Column<StringArray, StringArray.Builder>(new StringArray.Builder(), field, events, (b, e) => b.Append(e.GetString(field.Index))),
+        FieldType.Boolean => Column<BooleanArray, BooleanArray.Builder>(new BooleanArray.Builder(), field, events, (b, e) => b.Append(e.GetBoolean(field.Index))),
+        FieldType.Integer or FieldType.Timestamp => Column<Int64Array, Int64Array.Builder>(new Int64Array.Builder(), field, events, (b, e) => b.Append((long)e.GetNumber(field.Index))),
+        _ => Column<DoubleArray, DoubleArray.Builder>(new DoubleArray.Builder(), field, events, (b, e) => b.Append(e.GetNumber(field.Index))),
+    };
+
+    private static IArrowArray Column<TArray, TBuilder>(TBuilder builder, FieldDefinition field, IReadOnlyList<CityEvent> events, Action<TBuilder, CityEvent> append)
+        where TArray : IArrowArray
+        where TBuilder : IArrowArrayBuilder<TArray, TBuilder>
+    {
+        foreach (var e in events)
         {
-            case FieldType.String:
-                var strings = new StringArray.Builder();
-                foreach (var e in events)
-                {
-                    if (e.Has(field))
-                    {
-                        strings.Append(e.GetString(field.Index));
-                    }
-                    else
-                    {
-                        strings.AppendNull();
-                    }
-                }
-
-                return strings.Build();
-            case FieldType.Boolean:
-                var booleans = new BooleanArray.Builder();
-                foreach (var e in events)
-                {
-                    if (e.Has(field))
-                    {
-                        booleans.Append(e.GetBoolean(field.Index));
-                    }
-                    else
-                    {
-                        booleans.AppendNull();
-                    }
-                }
-
-                return booleans.Build();
-            case FieldType.Integer or FieldType.Timestamp:
-                var longs = new Int64Array.Builder();
-                foreach (var e in events)
-                {
-                    if (e.Has(field))
-                    {
-                        longs.Append((long)e.GetNumber(field.Index));
-                    }
-                    else
-                    {
-                        longs.AppendNull();
-                    }
-                }
-
-                return longs.Build();
-            default:
-                var doubles = new DoubleArray.Builder();
-                foreach (var e in events)
-                {
-                    if (e.Has(field))
-                    {
-                        doubles.Append(e.GetNumber(field.Index));
-                    }
-                    else
-                    {
-                        doubles.AppendNull();
-                    }
-                }
-
-                return doubles.Build();
+            if (e.Has(field))
+            {
+                append(builder, e);
+            }
+            else
+            {
+                builder.AppendNull();
+            }
         }
+
+        return builder.Build(default);
     }
 
     /// <summary>Reads every batch of the stream into events; bad rows become dead letters, an unreadable stream one dead letter.</summary>
