@@ -71,15 +71,7 @@ internal static class KafkaHostRun
 
     private static RuleSet LoadShippedRules()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CityStream.sln")))
-            {
-                var result = RuleSet.Load(Path.Combine(directory.FullName, "rules"));
-                return result.RuleSet ?? throw new InvalidOperationException("shipped packs do not compile: " + string.Join("; ", result.Errors));
-            }
-        }
-
-        throw new InvalidOperationException("CityStream.sln not found above " + AppContext.BaseDirectory);
+        var result = RuleSet.Load(IntegrationTests.ShippedRules.RepositoryRoot.Rules);
+        return result.RuleSet ?? throw new InvalidOperationException("shipped packs do not compile: " + string.Join("; ", result.Errors));
     }
 }

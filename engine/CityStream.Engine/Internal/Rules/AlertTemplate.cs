@@ -21,8 +21,6 @@ internal sealed class AlertTemplate
     /// <summary>The kind-specific placeholders (aggregates, window bounds, ...) the template uses.</summary>
     public IEnumerable<string> ExtrasUsed => _parts.Where(p => p.Extra is not null).Select(p => p.Extra!);
 
-    public static AlertTemplate Constant(string text) => new([(text, null, null)], []);
-
     /// <summary>Parses a template; unknown fields and unbalanced braces are reported at their column.</summary>
     public static AlertTemplate Parse(string text, SourceSchema schema, IReadOnlyCollection<string> extras, string file, int line, int column, ICollection<RuleError> errors)
     {
@@ -49,7 +47,7 @@ internal sealed class AlertTemplate
             if (end < 0)
             {
                 errors.Add(new RuleError(file, line, column + i, "unclosed '{' in template; write '{{' for a literal brace"));
-                return Constant(text);
+                return new AlertTemplate([(text, null, null)], []);
             }
 
             var name = text[(i + 1)..end].Trim();

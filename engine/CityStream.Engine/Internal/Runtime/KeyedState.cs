@@ -15,8 +15,6 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
     public int Count => _entries.Count;
 
-    public IEnumerable<KeyValuePair<string, T>> Items => _entries.Select(e => new KeyValuePair<string, T>(e.Key, e.Value.Value));
-
     public T? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
     /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes.</summary>
