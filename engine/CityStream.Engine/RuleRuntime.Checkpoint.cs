@@ -44,7 +44,7 @@ public sealed partial class RuleRuntime
     {
         ArgumentNullException.ThrowIfNull(store);
         var byRule = _operators.ToDictionary(o => o.Rule.Id, StringComparer.Ordinal);
-        _lastTopic = null;
+        _lastClock = null;
         foreach (var (key, value) in store.ReadAll())
         {
             if (key == ClockKey)

@@ -177,9 +177,9 @@ public sealed partial class RuleRuntime
 
     private PartitionClock ClockOf(EventOrigin origin)
     {
-        if (origin.Partition == _lastPartition && string.Equals(origin.Topic, _lastTopic, StringComparison.Ordinal))
+        if (_lastClock is not null && origin.Partition == _lastPartition && string.Equals(origin.Topic, _lastTopic, StringComparison.Ordinal))
         {
-            return _lastClock!;
+            return _lastClock;
         }
 
         if (!_watermarks.TryGetValue((origin.Topic, origin.Partition), out var clock))

@@ -44,6 +44,16 @@ public sealed class MatchRuntimeTests
     }
 
     [Fact]
+    public void An_event_built_in_code_without_an_origin_is_processed_like_any_other()
+    {
+        var output = new RuntimeOutput();
+
+        Runtime().Process(TestEvents.Smoke("v1", TestEvents.T0, confidence: 0.9), output);
+
+        Assert.Equal("video.smoke", Assert.Single(output.Alerts).Rule);
+    }
+
+    [Fact]
     public void Matching_event_gives_an_alert_with_rendered_templates_and_evidence()
     {
         var output = Run(Runtime(), TestEvents.Smoke("v1", TestEvents.T0, confidence: 0.9));

@@ -37,6 +37,19 @@ public sealed class ThresholdTests
     }
 
     [Fact]
+    public void Alert_text_and_evidence_read_after_more_events_are_those_of_the_moment_it_fired()
+    {
+        var harness = new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(Burst(0));
+        var alert = Assert.Single(harness.Output.Alerts);
+
+        harness.Feed(RuntimeHarness.Ticket("t6", 25, caller: "d"), RuntimeHarness.Ticket("t7", 26, caller: "e"));
+
+        Assert.Equal("G0101: 5 tickets from 3 callers", alert.Title);
+        Assert.Equal(["t1G0101", "t2G0101", "t3G0101", "t4G0101", "t5G0101"], alert.Evidence.Select(e => e.EventId));
+        Assert.Equal("gas_smell", alert.Evidence[4].Fields["category"]);
+    }
+
+    [Fact]
     public void Too_few_distinct_callers_give_no_alert()
     {
         var events = Enumerable.Range(0, 6).Select(i => RuntimeHarness.Ticket($"t{i}", i, caller: i % 2 == 0 ? "a" : "b")).ToArray();

@@ -14,12 +14,13 @@ internal sealed class AlertTemplate
     {
         _parts = parts;
         Fields = fields;
+        ExtrasUsed = [.. parts.Where(p => p.Item3 is not null).Select(p => p.Item3!)];
     }
 
     public IReadOnlyList<FieldDefinition> Fields { get; }
 
     /// <summary>The kind-specific placeholders (aggregates, window bounds, ...) the template uses.</summary>
-    public IEnumerable<string> ExtrasUsed => _parts.Where(p => p.Extra is not null).Select(p => p.Extra!);
+    public IReadOnlyList<string> ExtrasUsed { get; }
 
     /// <summary>Parses a template; unknown fields and unbalanced braces are reported at their column.</summary>
     public static AlertTemplate Parse(string text, SourceSchema schema, IReadOnlyCollection<string> extras, string file, int line, int column, ICollection<RuleError> errors)

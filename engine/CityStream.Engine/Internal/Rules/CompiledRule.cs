@@ -42,7 +42,20 @@ internal sealed class CompiledRule
     public required AlertTemplate Message { get; init; }
 
     /// <summary>Whether the title or message uses a kind-specific placeholder (so operators format only what is shown).</summary>
-    public bool UsesExtra(string name) => Title.ExtrasUsed.Contains(name) || Message.ExtrasUsed.Contains(name);
+    public bool UsesExtra(string name) => Uses(Title.ExtrasUsed, name) || Uses(Message.ExtrasUsed, name);
+
+    private static bool Uses(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Matches of the same dedup key within one suppression period are one alert (zero: every match is its own alert).</summary>
     public TimeSpan Suppress { get; init; }

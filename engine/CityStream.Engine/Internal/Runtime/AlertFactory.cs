@@ -13,31 +13,23 @@ internal static class AlertFactory
         var lon = located.Schema.Field("lon");
         var grid = located.Schema.Field("grid");
         var district = located.Schema.Field("district");
-        var items = new AlertEvidence[evidence.Count];
-        for (var i = 0; i < evidence.Count; i++)
+        var events = new CityEvent[evidence.Count];
+        for (var i = 0; i < events.Length; i++)
         {
-            items[i] = Evidence(rule, evidence[i]);
+            events[i] = evidence[i];
         }
 
-        return new Alert
+        var content = new AlertContent(rule, key, primary, events, extras);
+        return new Alert(alertId, rule.Id, rule.Pack, rule.SeverityFor(primary), key, rule.Labels, content)
         {
-            Id = alertId,
-            Rule = rule.Id,
-            Pack = rule.Pack,
-            Severity = rule.SeverityFor(primary),
-            Title = rule.Title.Render(primary, key, extras),
-            Message = rule.Message.Render(primary, key, extras),
-            Key = key,
-            FirstEventTime = MinTime(evidence),
-            LastEventTime = MaxTime(evidence),
+            FirstEventTime = MinTime(events),
+            LastEventTime = MaxTime(events),
             EmitTime = emitTime,
             Location = lat is not null && lon is not null && located.Has(lat) && located.Has(lon)
                 ? new GeoPoint(located.GetNumber(lat.Index), located.GetNumber(lon.Index))
                 : null,
             Grid = grid is not null ? located.GetString(grid.Index) : null,
             District = district is not null ? located.GetString(district.Index) : null,
-            Evidence = items,
-            Labels = rule.Labels,
             Route = rule.Route,
         };
     }
@@ -70,7 +62,7 @@ internal static class AlertFactory
         return null;
     }
 
-    private static long MinTime(IReadOnlyList<CityEvent> evidence)
+    private static long MinTime(CityEvent[] evidence)
     {
         var min = long.MaxValue;
         foreach (var e in evidence)
@@ -81,7 +73,7 @@ internal static class AlertFactory
         return min;
     }
 
-    private static long MaxTime(IReadOnlyList<CityEvent> evidence)
+    private static long MaxTime(CityEvent[] evidence)
     {
         var max = long.MinValue;
         foreach (var e in evidence)
@@ -90,19 +82,5 @@ internal static class AlertFactory
         }
 
         return max;
-    }
-
-    private static AlertEvidence Evidence(CompiledRule rule, CityEvent evt)
-    {
-        return new AlertEvidence
-        {
-            EventId = evt.Id,
-            Source = evt.Schema.Name,
-            Topic = evt.Origin.Topic,
-            Partition = evt.Origin.Partition,
-            Offset = evt.Origin.Offset,
-            EventTime = evt.Timestamp,
-            Fields = new EvidenceFieldValues(evt, rule.EvidenceFields),
-        };
     }
 }

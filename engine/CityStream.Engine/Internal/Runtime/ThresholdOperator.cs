@@ -64,14 +64,14 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
             }
 
             window.Fired = true;
-            var naturalEpisode = "window:" + start.ToString(CultureInfo.InvariantCulture);
             if (_windowIsEpisode)
             {
                 // The window's own Fired flag (checkpointed with it) is the dedup: no emitted-id set to keep.
-                Emit(context, AlertIds.For(Rule.Id, key, naturalEpisode), key, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
+                Emit(context, AlertIds.ForWindow(Rule.Id, key, start), key, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
                 continue;
             }
 
+            var naturalEpisode = AlertIds.WindowEpisode(start);
             var dedup = _dedupIsKey ? key : Rule.Dedup.Select(evt);
             var (episode, expiry) = EpisodeOf(start, naturalEpisode, start + _sizeMs);
             TryEmit(context, key, dedup, episode, expiry, window.Evidence, window.Extras(Rule, start, start + _sizeMs));

@@ -178,8 +178,13 @@ internal sealed class WindowAggregates
     }
 
     /// <summary>The placeholders the rule's templates show: aggregates and window bounds, formatted only when used.</summary>
-    public Dictionary<string, string> Extras(CompiledRule rule, long windowStart, long windowEnd)
+    public Dictionary<string, string>? Extras(CompiledRule rule, long windowStart, long windowEnd)
     {
+        if (rule.Title.ExtrasUsed.Count == 0 && rule.Message.ExtrasUsed.Count == 0)
+        {
+            return null;
+        }
+
         var extras = new Dictionary<string, string>(StringComparer.Ordinal);
         if (rule.UsesExtra("window_start"))
         {
