@@ -66,6 +66,11 @@ public static class EngineMetrics
     public static readonly Counter StateEvictions = Metrics.CreateCounter(
         "citystream_state_evictions_total", "State entries evicted, by rule and cause (ttl or key_limit).", "rule", "cause");
 
+    // prometheus-net's WithLabels builds a label sequence and takes a lock per call; events_in is counted per JSON
+    // record, so its children are looked up once per source.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SourceSchema, Counter.Child> EventsInBySource =
+        new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Whether the default metrics were configured (true once the class is initialised).</summary>
     public static bool Configured => DefaultsConfigured;
 
@@ -80,4 +85,7 @@ public static class EngineMetrics
         });
         return true;
     }
+
+    internal static Counter.Child EventsInOf(SourceSchema schema) =>
+        EventsInBySource.TryGetValue(schema, out var child) ? child : EventsInBySource.GetOrAdd(schema, static s => EventsIn.WithLabels(s.Name));
 }

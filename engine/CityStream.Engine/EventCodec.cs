@@ -46,7 +46,7 @@ public static class EventCodec
 
         var events = output.Events.Count - eventsBefore;
         var letters = output.DeadLetters.Count - lettersBefore;
-        EngineMetrics.EventsIn.WithLabels(schema.Name).Inc(events + letters);
+        EngineMetrics.EventsInOf(schema).Inc(events + letters);
         for (var i = lettersBefore; i < output.DeadLetters.Count; i++)
         {
             EngineMetrics.DeadLettered.WithLabels(schema.Name, output.DeadLetters[i].Reason).Inc();

@@ -24,13 +24,13 @@ internal static class InProcessMeasurements
             step(events[i]);
         }
 
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         for (var i = warm; i < events.Length; i++)
         {
             step(events[i]);
         }
 
-        return Result(handWritten ? "inproc.peer-rule.decoded.hand-written" : "inproc.peer-rule.decoded", events.Length - warm, clock.Elapsed, runtime, why, counter);
+        return Result(handWritten ? "inproc.peer-rule.decoded.hand-written" : "inproc.peer-rule.decoded", events.Length - warm, clock, runtime, why, counter);
     }
 
     /// <summary>RuleRuntime.Process with one match rule the events never meet: the runtime's own cost per event (watermark, dispatch, condition, metrics).</summary>
@@ -56,13 +56,13 @@ internal static class InProcessMeasurements
             runtime.Process(events[i], output);
         }
 
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         for (var i = warm; i < events.Length; i++)
         {
             runtime.Process(events[i], output);
         }
 
-        return new Measurement { Name = "inproc.runtime-dispatch.decoded", Events = events.Length - warm, Seconds = clock.Elapsed.TotalSeconds, Note = "RuleRuntime.Process, one match rule that never fires" };
+        return new Measurement { Name = "inproc.runtime-dispatch.decoded", Events = events.Length - warm, Seconds = clock.Elapsed.TotalSeconds, Note = "RuleRuntime.Process, one match rule that never fires; " + clock.Allocations(events.Length - warm) };
     }
 
     /// <summary>The peers' rule on the peers' JSON records: CityStream decode (validating) + the rule, one thread.</summary>
@@ -104,13 +104,13 @@ internal static class InProcessMeasurements
             Step(records[i]);
         }
 
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         for (var i = warm; i < records.Length; i++)
         {
             Step(records[i]);
         }
 
-        return Result("inproc.peer-rule.json", records.Length - warm, clock.Elapsed, runtime, why, counter);
+        return Result("inproc.peer-rule.json", records.Length - warm, clock, runtime, why, counter);
     }
 
     /// <summary>The peers' rule on Arrow batches of the same events, decoding included.</summary>
@@ -155,16 +155,14 @@ internal static class InProcessMeasurements
         }
 
         long events = 0;
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         for (var i = warmBatches; i < batches.Count; i++)
         {
             events += Step(batches[i]);
         }
 
-        return Result("inproc.peer-rule.arrow", events, clock.Elapsed, runtime, why, counter) with
-        {
-            Note = $"Arrow batches of {o.Batch}, decode included; " + Result("x", 0, TimeSpan.Zero, runtime, why, counter).Note,
-        };
+        var result = Result("inproc.peer-rule.arrow", events, clock, runtime, why, counter);
+        return result with { Note = $"Arrow batches of {o.Batch}, decode included; " + result.Note };
     }
 
     /// <summary>The plain limit on the same JSON records.</summary>
@@ -183,13 +181,13 @@ internal static class InProcessMeasurements
             plain.OnRecord(records[i]);
         }
 
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         for (var i = warm; i < records.Length; i++)
         {
             plain.OnRecord(records[i]);
         }
 
-        return new Measurement { Name = "inproc.plain-limit.json", Events = records.Length - warm, Seconds = clock.Elapsed.TotalSeconds, Note = $"System.Text.Json source-generated + Dictionary count, {plain.Keys} keys" };
+        return new Measurement { Name = "inproc.plain-limit.json", Events = records.Length - warm, Seconds = clock.Elapsed.TotalSeconds, Note = $"System.Text.Json source-generated + Dictionary count, {plain.Keys} keys; " + clock.Allocations(records.Length - warm) };
     }
 
     /// <summary>All shipped packs through the in-process host over a simulated city, JSON records or Arrow batches for GPS and utility.</summary>
@@ -208,7 +206,7 @@ internal static class InProcessMeasurements
         var runtime = new RuleRuntime(RulePacks.Shipped());
         var host = new InProcessHost(runtime, [], null);
         var chunk = new List<InputRecord>(500);
-        var clock = Stopwatch.StartNew();
+        var clock = PassClock.StartNew();
         foreach (var record in records)
         {
             chunk.Add(record);
@@ -227,7 +225,7 @@ internal static class InProcessMeasurements
             Events = host.EventsIn,
             Seconds = elapsed.TotalSeconds,
             Note = $"{runtime.Rules.Packs.Count} packs, {records.Count:N0} records, {host.AlertsEmitted:N0} alerts, {host.DeadLettered:N0} dead letters"
-                + (arrow ? $", GPS/utility in Arrow batches of up to {o.Batch}" : ", one JSON event per record"),
+                + (arrow ? $", GPS/utility in Arrow batches of up to {o.Batch}" : ", one JSON event per record") + "; " + clock.Allocations(host.EventsIn),
         };
     }
 
@@ -244,13 +242,13 @@ internal static class InProcessMeasurements
         return [.. decoded.Events];
     }
 
-    private static Measurement Result(string name, long events, TimeSpan elapsed, RuleRuntime? runtime, string why, WindowCounter counter) => new()
+    private static Measurement Result(string name, long events, PassClock clock, RuleRuntime? runtime, string why, WindowCounter counter) => new()
     {
         Name = name,
         Events = events,
-        Seconds = elapsed.TotalSeconds,
-        Note = runtime is not null
+        Seconds = clock.Elapsed.TotalSeconds,
+        Note = (runtime is not null
             ? "real pack (kind: threshold) through RuleRuntime.Process"
-            : $"HAND-WRITTEN threshold equivalent (engine: {why}); {counter.Alerts:N0} window alerts, {counter.Keys:N0} keys",
+            : $"HAND-WRITTEN threshold equivalent (engine: {why}); {counter.Alerts:N0} window alerts, {counter.Keys:N0} keys") + "; " + clock.Allocations(events),
     };
 }

@@ -69,6 +69,18 @@ public sealed class TemporalKindTests
     }
 
     [Fact]
+    public void Among_days_of_reports_only_those_still_remembered_cancel_an_absence()
+    {
+        var reports = Enumerable.Range(0, 4 * 24 * 6).Select(i => RuntimeHarness.Report($"r{i}", i * 10)).ToArray();
+        var forgottenOnly = RuntimeHarness.Police("p-old", 0);
+        var covered = RuntimeHarness.Police("p-new", (4 * 24 * 60) - 30);
+
+        var harness = new RuntimeHarness(AbsencePack).Feed(reports).Feed(forgottenOnly, covered).AdvanceTo(TestEvents.T0 + RuntimeHarness.Min(8 * 24 * 60));
+
+        Assert.Equal(forgottenOnly.Timestamp, Assert.Single(harness.Output.Alerts).FirstEventTime);
+    }
+
+    [Fact]
     public void Minor_events_open_no_absence()
     {
         var harness = new RuntimeHarness(AbsencePack).Feed(RuntimeHarness.Police("p1", 0, major: false)).AdvanceTo(TestEvents.T0 + RuntimeHarness.Min(72 * 60));

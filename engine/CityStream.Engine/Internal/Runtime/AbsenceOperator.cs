@@ -29,24 +29,31 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
+        var ts = evt.Timestamp;
         if (_expected.Accepts(evt))
         {
             var key = _expected.Key.Select(evt);
-            var state = State.GetOrAdd(key, evt.Timestamp, static () => new AbsenceState());
-            state.Triggers.RemoveAll(trigger => Covers(trigger, evt.Timestamp));
-            state.Expected.Add(evt.Timestamp);
-            state.Expected.RemoveAll(t => t < evt.Timestamp - _withinMs - LatenessMs);
+            var state = State.GetOrAdd(key, ts, static () => new AbsenceState());
+            for (var i = state.Triggers.Count - 1; i >= 0; i--)
+            {
+                if (Covers(state.Triggers[i], ts))
+                {
+                    state.Triggers.RemoveAt(i);
+                }
+            }
+
+            state.Remember(ts, ts - _withinMs - LatenessMs);
         }
 
         if (_trigger.Accepts(evt))
         {
             var key = _trigger.Key.Select(evt);
-            var state = State.GetOrAdd(key, evt.Timestamp, static () => new AbsenceState());
-            if (!state.Expected.Exists(t => Covers(evt, t)) && !state.Triggers.Exists(e => e.Id == evt.Id))
+            var state = State.GetOrAdd(key, ts, static () => new AbsenceState());
+            if (!state.AnyExpectedIn(ts, ts + _withinMs) && !state.HasTrigger(evt.Id))
             {
                 evt.Retained = true;
                 state.Triggers.Add(evt);
-                _deadlines.Enqueue((key, evt), evt.Timestamp + _withinMs);
+                _deadlines.Enqueue((key, evt), ts + _withinMs);
             }
         }
     }
@@ -78,7 +85,7 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
         writer.WriteStartObject();
         EventSnapshot.WriteList(writer, "triggers", state.Triggers);
         writer.WriteStartArray("expected");
-        foreach (var time in state.Expected)
+        foreach (var time in state.RememberedExpected())
         {
             writer.WriteNumberValue(time);
         }
@@ -91,7 +98,11 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
     {
         var state = new AbsenceState();
         state.Triggers.AddRange(EventSnapshot.ReadList(element.GetProperty("triggers"), SourceNamed));
-        state.Expected.AddRange(element.GetProperty("expected").EnumerateArray().Select(t => t.GetInt64()));
+        foreach (var time in element.GetProperty("expected").EnumerateArray())
+        {
+            state.Remember(time.GetInt64(), long.MinValue);
+        }
+
         return state;
     }
 
@@ -105,10 +116,83 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
 
     private bool Covers(CityEvent trigger, long expectedTime) => expectedTime >= trigger.Timestamp && expectedTime <= trigger.Timestamp + _withinMs;
 
+    /// <summary>
+    /// A key's open triggers and the times of its expected events. The times are kept sorted, and forgotten ones
+    /// (older than the cut-off) are skipped by the searches and dropped in bulk: one key can see an expected event per
+    /// second over a day (grid reports with no related event all share the empty key), so neither a scan nor a
+    /// removal per event is affordable.
+    /// </summary>
     internal sealed class AbsenceState
     {
+        private readonly List<long> _expected = [];
+        private long _forgetBefore = long.MinValue;
+
         public List<CityEvent> Triggers { get; } = [];
 
-        public List<long> Expected { get; } = [];
+        public void Remember(long time, long forgetBefore)
+        {
+            var at = LowerBound(time);
+            while (at < _expected.Count && _expected[at] == time)
+            {
+                at++;
+            }
+
+            _expected.Insert(at, time);
+            if (forgetBefore > _forgetBefore)
+            {
+                _forgetBefore = forgetBefore;
+                var forgotten = LowerBound(forgetBefore);
+                if (forgotten >= 64 || forgotten * 4 >= _expected.Count)
+                {
+                    _expected.RemoveRange(0, forgotten);
+                }
+            }
+        }
+
+        public bool AnyExpectedIn(long from, long to)
+        {
+            var at = LowerBound(Math.Max(from, _forgetBefore));
+            return at < _expected.Count && _expected[at] <= to;
+        }
+
+        public bool HasTrigger(string id)
+        {
+            foreach (var trigger in Triggers)
+            {
+                if (string.Equals(trigger.Id, id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public IEnumerable<long> RememberedExpected()
+        {
+            for (var i = LowerBound(_forgetBefore); i < _expected.Count; i++)
+            {
+                yield return _expected[i];
+            }
+        }
+
+        private int LowerBound(long time)
+        {
+            int lo = 0, hi = _expected.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_expected[mid] < time)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
     }
 }

@@ -11,6 +11,9 @@ namespace CityStream.Engine.Internal.Runtime;
 /// </summary>
 internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
 {
+    // Enough to reuse every window of a minute's worth of keys when the next windows open; a pooled window is ~200 B.
+    private const int MaxPooledWindows = 65_536;
+
     private readonly ThresholdSpec _spec;
     private readonly long _sizeMs;
     private readonly long _hopMs;
@@ -87,7 +90,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
             _closing.Dequeue();
             if (State.Get(window.Key) is { } windows && windows.Remove(window.Start, out var closedWindow))
             {
-                if (_pool.Count < 4096)
+                if (_pool.Count < MaxPooledWindows)
                 {
                     _pool.Push(closedWindow.Reset());
                 }

@@ -177,33 +177,20 @@ internal sealed class WindowAggregates
         return window;
     }
 
-    /// <summary>The placeholders the rule's templates show: aggregates and window bounds, formatted only when used.</summary>
-    public Dictionary<string, string>? Extras(CompiledRule rule, long windowStart, long windowEnd)
+    /// <summary>The placeholders the rule's templates show (aggregates and window bounds), as of now; null when they show none.</summary>
+    public WindowExtras? Extras(CompiledRule rule, long windowStart, long windowEnd)
     {
         if (rule.Title.ExtrasUsed.Count == 0 && rule.Message.ExtrasUsed.Count == 0)
         {
             return null;
         }
 
-        var extras = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (rule.UsesExtra("window_start"))
+        var values = new double[_specs.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            extras["window_start"] = DateTimeOffset.FromUnixTimeMilliseconds(windowStart).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            values[i] = Value(i);
         }
 
-        if (rule.UsesExtra("window_end"))
-        {
-            extras["window_end"] = DateTimeOffset.FromUnixTimeMilliseconds(windowEnd).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        }
-
-        for (var i = 0; i < _specs.Count; i++)
-        {
-            if (rule.UsesExtra(_specs[i].Name))
-            {
-                extras[_specs[i].Name] = Value(i).ToString("0.##", CultureInfo.InvariantCulture);
-            }
-        }
-
-        return extras;
+        return new WindowExtras(_specs, values, windowStart, windowEnd);
     }
 }
