@@ -17,7 +17,7 @@ internal sealed class E2eOptions
           --rate R             events/s of the latency run through Kafka (default 50000)
           --latency-s S        seconds of the latency run (default 10)
           --state-keys K       distinct keys of the state-per-key run (default 1000000)
-          --commit-ms MS       KafkaHost commit interval of the latency run (default 50; the host writes alerts per commit)
+          --commit-ms MS       KafkaHost commit interval of the latency run (default 1000, the host's own default)
           --timeout-s S        limit of each measurement (default 120)
           --only a,b           run only these measurements (names as in the table)
           --shared DIR         the ../shared directory (default: next to the repository)
@@ -45,7 +45,7 @@ internal sealed class E2eOptions
 
     public int StateKeys { get; set; } = 1_000_000;
 
-    public int CommitMs { get; set; } = 50;
+    public int CommitMs { get; set; } = 1000;
 
     public HashSet<string>? Only { get; set; }
 

@@ -13,7 +13,8 @@ namespace CityStream.Benchmarks.E2e;
 /// runs every shipped pack (2 stream threads, commit interval <c>--commit-ms</c>). One event in 50 is a gas-smell ticket from a grid of
 /// its own, which the shipped <c>hotline.gas-smell</c> match rule turns into an alert (1,000 alerts/s at 50 k/s, spread evenly); the
 /// rest are noise tickets over 10,000 grids that every hotline rule evaluates. Latency of an alert = the wall clock when it reaches
-/// an extra alert sink of the host (written per commit, with the warning topic, before the offsets are committed) minus its
+/// an extra alert sink of the host (written by the host's background writer together with the warning topic, as soon as the write
+/// before it is done) minus its
 /// triggering event's time; alerts of warm-up events are left out.
 /// </summary>
 internal static class HostLatencyRun
