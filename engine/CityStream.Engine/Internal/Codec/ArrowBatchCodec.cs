@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
@@ -91,9 +92,23 @@ internal static class ArrowBatchCodec
         var rowBase = 0;
         try
         {
+            var batches = new List<(int Length, ArrowColumn?[] Columns)>(1);
+            if (ArrowIpcReader.TryRead(schema, payload, batches))
+            {
+                foreach (var (length, columns) in batches)
+                {
+                    ReadRows(schema, length, columns, origin, rowBase, payload, output);
+                    rowBase += length;
+                }
+
+                return;
+            }
+
             using var reader = new ArrowStreamReader(payload);
+            var any = false;
             while (reader.ReadNextRecordBatch() is { } batch)
             {
+                any = true;
                 using (batch)
                 {
                     var columnError = MapColumns(schema, batch, out var columns);
@@ -109,16 +124,23 @@ internal static class ArrowBatchCodec
                     rowBase += batch.Length;
                 }
             }
+
+            if (!any)
+            {
+                // Apache.Arrow ends quietly on some corrupt framing: a record that gave nothing must still be accounted for.
+                output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.MalformedArrow, "unreadable Arrow IPC stream: it holds no record batch", origin, payload));
+            }
         }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or IOException or InvalidOperationException or OverflowException or IndexOutOfRangeException or NotSupportedException)
+        // Apache.Arrow throws plain Exceptions too ("Unexpected bit width ..." on a corrupt type): a bad record must never stop the host.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.MalformedArrow, $"unreadable Arrow IPC stream: {ex.Message}", origin with { Row = rowBase }, payload));
         }
     }
 
-    private static string? MapColumns(SourceSchema schema, RecordBatch batch, out IArrowArray?[] columns)
+    private static string? MapColumns(SourceSchema schema, RecordBatch batch, out ArrowColumn?[] columns)
     {
-        columns = new IArrowArray?[schema.Fields.Count];
+        columns = new ArrowColumn?[schema.Fields.Count];
         for (var c = 0; c < batch.Schema.FieldsList.Count; c++)
         {
             var arrowField = batch.Schema.FieldsList[c];
@@ -142,13 +164,13 @@ internal static class ArrowBatchCodec
                 return $"column '{field.Name}': expected {field.Type.ToString().ToLowerInvariant()} but found Arrow {column.Data.DataType.Name}";
             }
 
-            columns[field.Index] = column;
+            columns[field.Index] = ArrowColumn.From(column);
         }
 
         return null;
     }
 
-    private static void ReadRows(SourceSchema schema, int length, IArrowArray?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output)
+    private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output)
     {
         var events = new CityEvent[length];
         for (var r = 0; r < length; r++)
@@ -159,8 +181,7 @@ internal static class ArrowBatchCodec
         var errors = new string?[length];
         foreach (var field in schema.Fields)
         {
-            var column = columns[field.Index];
-            if (column is not null)
+            if (columns[field.Index] is { } column)
             {
                 ReadColumn(field, column, events, errors);
             }
@@ -180,23 +201,24 @@ internal static class ArrowBatchCodec
         }
     }
 
-    private static void ReadColumn(FieldDefinition field, IArrowArray column, CityEvent[] events, string?[] errors)
+    private static void ReadColumn(FieldDefinition field, ArrowColumn column, CityEvent[] events, string?[] errors)
     {
         var index = field.Index;
-        var hasNulls = column.NullCount > 0;
-        switch (column)
+        var validity = column.Validity.Span;
+        var first = column.Offset;
+        switch (column.Kind)
         {
-            case StringArray strings:
-                var offsets = strings.ValueOffsets;
-                var bytes = strings.Values;
+            case ArrowColumnKind.Utf8:
+                var offsets = MemoryMarshal.Cast<byte, int>(column.Offsets.Span);
+                var bytes = column.Values.Span;
                 for (var r = 0; r < events.Length; r++)
                 {
-                    if (errors[r] is not null || (hasNulls && strings.IsNull(r)))
+                    if (errors[r] is not null || column.IsNull(validity, r))
                     {
                         continue;
                     }
 
-                    var value = bytes[offsets[r]..offsets[r + 1]];
+                    var value = bytes[offsets[first + r]..offsets[first + r + 1]];
                     if (field.EnumUtf8 is not null)
                     {
                         var interned = FieldValidator.MatchEnum(field, value);
@@ -218,40 +240,40 @@ internal static class ArrowBatchCodec
                 }
 
                 break;
-            case BooleanArray booleans:
+            case ArrowColumnKind.Boolean:
+                var bits = column.Values.Span;
                 for (var r = 0; r < events.Length; r++)
                 {
-                    if (errors[r] is null && booleans.GetValue(r) is { } b)
+                    if (errors[r] is null && !column.IsNull(validity, r))
                     {
-                        events[r].SetNumber(index, b ? 1 : 0);
+                        var bit = first + r;
+                        events[r].SetNumber(index, (bits[bit >> 3] >> (bit & 7)) & 1);
                     }
                 }
 
                 break;
-            case DoubleArray doubles:
-                ReadNumbers(field, doubles.Values, hasNulls ? doubles : null, events, errors);
+            case ArrowColumnKind.Int64:
+                ReadNumbers(field, column.ValuesAs<long>()[first..], column, events, errors);
                 break;
-            case Int64Array longs:
-                ReadNumbers(field, longs.Values, hasNulls ? longs : null, events, errors);
+            case ArrowColumnKind.Int32:
+                ReadNumbers(field, column.ValuesAs<int>()[first..], column, events, errors);
                 break;
-            case TimestampArray stamps:
-                ReadNumbers(field, stamps.Values, hasNulls ? stamps : null, events, errors);
+            case ArrowColumnKind.Double:
+                ReadNumbers(field, column.ValuesAs<double>()[first..], column, events, errors);
                 break;
-            case Int32Array ints:
-                ReadNumbers(field, ints.Values, hasNulls ? ints : null, events, errors);
-                break;
-            case FloatArray floats:
-                ReadNumbers(field, floats.Values, hasNulls ? floats : null, events, errors);
+            default:
+                ReadNumbers(field, column.ValuesAs<float>()[first..], column, events, errors);
                 break;
         }
     }
 
-    private static void ReadNumbers<T>(FieldDefinition field, ReadOnlySpan<T> values, IArrowArray? nullable, CityEvent[] events, string?[] errors)
+    private static void ReadNumbers<T>(FieldDefinition field, ReadOnlySpan<T> values, ArrowColumn column, CityEvent[] events, string?[] errors)
         where T : struct, System.Numerics.INumberBase<T>
     {
+        var validity = column.Validity.Span;
         for (var r = 0; r < events.Length; r++)
         {
-            if (errors[r] is not null || (nullable is not null && nullable.IsNull(r)))
+            if (errors[r] is not null || column.IsNull(validity, r))
             {
                 continue;
             }
