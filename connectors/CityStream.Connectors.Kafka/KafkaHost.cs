@@ -72,7 +72,9 @@ public sealed class KafkaHost : IAsyncDisposable
     public Exception? Failure => _failure;
 
     /// <summary>The source topics the application reads (with the prefix).</summary>
-    public IReadOnlyList<string> SourceTopics => [.. SchemaRegistry.Default.Sources.Select(s => _options.TopicPrefix + s.Topic)];
+    public IReadOnlyList<string> SourceTopics => [.. Schemas.Sources.Select(s => _options.TopicPrefix + s.Topic)];
+
+    private SchemaRegistry Schemas => _options.Schemas ?? SchemaRegistry.Default;
 
     /// <summary>
     /// Creates the missing topics (sources, with as many partitions as the existing sources; compacted <c>warnings.&lt;pack&gt;</c> keyed
@@ -93,7 +95,7 @@ public sealed class KafkaHost : IAsyncDisposable
 
         _warnings = new KafkaAlertSink(_options.BootstrapServers, _options.TopicPrefix);
         _deadLetters = new KafkaDeadLetterSink(_options.BootstrapServers, _options.TopicPrefix, _options.DeadLetterTopic);
-        _context = new RuleHostContext(_rules, _options.TopicPrefix, [_warnings, .. _extraSinks], _deadLetters, _counters, _stopping.Token);
+        _context = new RuleHostContext(_rules, Schemas, _options.TopicPrefix, [_warnings, .. _extraSinks], _deadLetters, _counters, _stopping.Token);
         var config = StreamConfigFor(_options);
         config.InnerExceptionHandler = OnStreamThreadException;
         _stream = new KafkaStream(BuildTopology(_context), config);
@@ -220,7 +222,7 @@ public sealed class KafkaHost : IAsyncDisposable
         // in-process host sees. Rules across differently keyed sources need the re-keyed second stage (DESIGN.md §4.10).
         var builder = new StreamBuilder();
         IKStream<byte[], byte[]>? merged = null;
-        foreach (var source in SchemaRegistry.Default.Sources)
+        foreach (var source in Schemas.Sources)
         {
             var stream = builder.Stream(_options.TopicPrefix + source.Topic, new NullKeyAsEmptySerDes(), new ByteArraySerDes());
             merged = merged is null ? stream : merged.Merge(stream, "merge-" + source.Name);

@@ -1,3 +1,5 @@
+using CityStream.Engine;
+
 namespace CityStream.Connectors.Kafka;
 
 /// <summary>Settings of the <see cref="KafkaHost"/>: where the broker is, what the Streamiz application is called, and how topics are named.</summary>
@@ -25,10 +27,16 @@ public sealed class KafkaHostOptions
     public bool ReadFromEarliest { get; set; } = true;
 
     /// <summary>
-    /// How often processed offsets are committed, in milliseconds. Each commit is preceded by writing the batch's alerts and dead
-    /// letters to the sinks and checkpointing the rule state, so this is also the longest an alert waits before it is written.
+    /// How often processed offsets are committed, in milliseconds. Each commit waits until the alerts and dead letters of the records
+    /// it covers are in the sinks (they are written in the background as they come) and checkpoints the rule state first.
     /// </summary>
     public int CommitIntervalMs { get; set; } = 1000;
+
+    /// <summary>
+    /// The sources the host reads, one topic each (after <see cref="TopicPrefix"/>); null: the city's shipped sources
+    /// (<see cref="SchemaRegistry.Default"/>). The rule set must be compiled against the same registry.
+    /// </summary>
+    public SchemaRegistry? Schemas { get; set; }
 
     /// <summary>Partitions of a <c>warnings.&lt;pack&gt;</c> topic when the host creates it.</summary>
     public int WarningTopicPartitions { get; set; } = 4;

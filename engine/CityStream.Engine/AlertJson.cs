@@ -7,10 +7,14 @@ namespace CityStream.Engine;
 public static class AlertJson
 {
     /// <summary>The alert as UTF-8 JSON.</summary>
-    public static byte[] SerializeToUtf8Bytes(Alert alert) => JsonSerializer.SerializeToUtf8Bytes(alert, AlertJsonContext.Default.Alert);
+    public static byte[] SerializeToUtf8Bytes(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Internal.AlertJsonWriter.ToUtf8Bytes(alert);
+    }
 
     /// <summary>The alert as a JSON string.</summary>
-    public static string Serialize(Alert alert) => JsonSerializer.Serialize(alert, AlertJsonContext.Default.Alert);
+    public static string Serialize(Alert alert) => System.Text.Encoding.UTF8.GetString(SerializeToUtf8Bytes(alert));
 
     /// <summary>Reads an alert from JSON; field values in evidence come back as <see cref="JsonElement"/>.</summary>
     public static Alert? Deserialize(ReadOnlySpan<byte> utf8Json) => JsonSerializer.Deserialize(utf8Json, AlertJsonContext.Default.Alert);

@@ -8,6 +8,7 @@ public sealed class FieldDefinition
     internal FieldDefinition(string name, int index, FieldType type, string description)
     {
         Name = name;
+        Utf8Name = System.Text.Encoding.UTF8.GetBytes(name);
         Index = index;
         Type = type;
         Description = description;
@@ -24,6 +25,9 @@ public sealed class FieldDefinition
 
     /// <summary>What the field means, from the schema's <c>description</c>.</summary>
     public string Description { get; }
+
+    /// <summary>The name as UTF-8, to compare with a JSON property name without decoding it.</summary>
+    internal byte[] Utf8Name { get; }
 
     /// <summary>The schema the field belongs to.</summary>
     internal SourceSchema? Owner { get; set; }

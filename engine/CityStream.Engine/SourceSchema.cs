@@ -69,6 +69,13 @@ public sealed class SourceSchema
 
     internal FrozenDictionary<string, FieldDefinition>.AlternateLookup<ReadOnlySpan<char>> ByNameUtf16 { get; }
 
+    /// <summary>
+    /// The field last seen at each property position of a JSON event: a producer writes its fields in one order, so the decoder
+    /// compares the property's UTF-8 bytes with this guess before it looks the name up. Shared by threads: a stale guess only
+    /// costs the lookup.
+    /// </summary>
+    internal FieldDefinition?[] JsonOrderHints { get; } = new FieldDefinition?[64];
+
     /// <summary>The field of that name, or null.</summary>
     public FieldDefinition? Field(string name) => _byName.GetValueOrDefault(name);
 

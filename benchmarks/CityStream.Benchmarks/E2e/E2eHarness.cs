@@ -84,6 +84,8 @@ internal static class E2eHarness
         yield return Child(o, "kafka.citystream-host.json");
         yield return Child(o, "kafka.citystream-host.json.1-thread");
         yield return Child(o, "kafka.citystream-host.arrow");
+        yield return Child(o, "kafka.citystream-host.peer-rule.json");
+        yield return Child(o, "kafka.citystream-host.peer-rule.arrow");
         yield return Child(o, "kafka.latency.citystream-consumer");
         yield return Child(o, "kafka.latency.citystream-host");
     }
@@ -162,6 +164,8 @@ internal static class E2eHarness
         "kafka.citystream-host.json" => await KafkaMeasurements.HostAsync(o, arrow: false).ConfigureAwait(false),
         "kafka.citystream-host.json.1-thread" => await KafkaMeasurements.HostAsync(o, arrow: false, threads: 1).ConfigureAwait(false),
         "kafka.citystream-host.arrow" => await KafkaMeasurements.HostAsync(o, arrow: true).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.json" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.arrow" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: true).ConfigureAwait(false),
         "kafka.latency.citystream-consumer" => await LatencyRun.RunAsync(o).ConfigureAwait(false),
         "kafka.latency.citystream-host" => await HostLatencyRun.RunAsync(o).ConfigureAwait(false),
         _ => throw new ArgumentException("unknown measurement " + name),

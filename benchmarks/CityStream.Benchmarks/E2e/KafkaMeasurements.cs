@@ -74,22 +74,42 @@ internal static class KafkaMeasurements
             sinks.Add(await RedisAlertSink.ConnectAsync(new RedisSinkOptions { Configuration = o.Redis, KeyPrefix = o.RunId + ":" }, CancellationToken.None).ConfigureAwait(false));
         }
 
-        var options = new KafkaHostOptions
-        {
-            BootstrapServers = o.Bootstrap!,
-            ApplicationId = o.RunId + "-host-" + (arrow ? "arrow" : "json") + "-t" + threads,
-            TopicPrefix = KafkaTopics.HostPrefix(o, arrow),
-            Threads = threads,
-            ReadFromEarliest = true,
-            StateDirectory = Path.Combine(Path.GetTempPath(), "citystream-bench-" + o.RunId + (arrow ? "-arrow" : "-json") + "-t" + threads),
-        };
-        var host = new KafkaHost(options, RulePacks.Shipped(), sinks);
+        var options = HostOptions(o, "host-" + (arrow ? "arrow" : "json") + "-t" + threads, KafkaTopics.HostPrefix(o, arrow), threads);
+        var what = $"KafkaHost, {threads} thread{(threads == 1 ? string.Empty : "s")}, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink");
+        return await RunHostAsync(o, name, options, RulePacks.Shipped(), sinks, "hotline", what).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The KafkaHost on the peers' own topic (JSON, as Kafka Streams and Flink read it) or on the same events in Arrow batches, with
+    /// the peers' rule only; alerts go to the <c>warnings.peers</c> topic (the peers write theirs to a topic too), not to Redis.
+    /// </summary>
+    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow)
+    {
+        var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json"), arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2);
+        options.Schemas = new SchemaRegistry([PeerWorkload.Schema]);
+        var what = "KafkaHost, 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic";
+        return await RunHostAsync(o, arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json", options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
+    }
+
+    private static KafkaHostOptions HostOptions(E2eOptions o, string id, string prefix, int threads) => new()
+    {
+        BootstrapServers = o.Bootstrap!,
+        ApplicationId = o.RunId + "-" + id,
+        TopicPrefix = prefix,
+        Threads = threads,
+        ReadFromEarliest = true,
+        StateDirectory = Path.Combine(Path.GetTempPath(), "citystream-bench-" + o.RunId + "-" + id),
+    };
+
+    private static async Task<Measurement> RunHostAsync(E2eOptions o, string name, KafkaHostOptions options, RuleSet rules, List<IAlertSink> sinks, string source, string what)
+    {
+        var host = new KafkaHost(options, rules, sinks);
         await using (host.ConfigureAwait(false))
         {
             await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
             // The host's own counts move per commit (1 s): time the run by the events decoded instead (EventCodec counts every
             // record it decodes, on the stream threads, just before the runtime processes them), from the first to the last.
-            var decodedCount = EngineMetrics.EventsIn.WithLabels("hotline");
+            var decodedCount = EngineMetrics.EventsIn.WithLabels(source);
             var limit = Stopwatch.StartNew();
             Stopwatch? clock = null;
             double decodedBeforeClock = 0;
@@ -113,6 +133,7 @@ internal static class KafkaMeasurements
 
             var committedSeconds = clock?.Elapsed.TotalSeconds ?? 0;
             var total = host.EventsIn;
+            var alerts = host.AlertsEmitted;
             await host.StopAsync().ConfigureAwait(false);
             foreach (var sink in sinks)
             {
@@ -124,8 +145,7 @@ internal static class KafkaMeasurements
                 Name = name,
                 Events = events,
                 Seconds = seconds,
-                Note = $"KafkaHost, {threads} thread{(threads == 1 ? string.Empty : "s")}, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink")
-                    + $"; first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
+                Note = what + $"; {alerts:N0} alerts; first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
                     + (total < o.KafkaN ? $"; STOPPED at the time limit after {total:N0} of {o.KafkaN:N0}" : string.Empty),
             };
         }

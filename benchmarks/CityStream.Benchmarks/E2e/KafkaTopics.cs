@@ -12,7 +12,13 @@ internal static class KafkaTopics
 
     public static string PeerJson(E2eOptions o) => o.RunId + ".peer-in";
 
-    public static string PeerArrow(E2eOptions o) => o.RunId + ".peer-arrow";
+    /// <summary>The peers' events as Arrow batches: <c>peer-in</c> under the prefix <see cref="PeerArrowPrefix"/>, so a KafkaHost reading the peers' source finds it.</summary>
+    public static string PeerArrow(E2eOptions o) => PeerArrowPrefix(o) + "peer-in";
+
+    /// <summary>Topic prefix of a KafkaHost reading the peers' JSON topic (<see cref="PeerJson"/>).</summary>
+    public static string PeerJsonPrefix(E2eOptions o) => o.RunId + ".";
+
+    public static string PeerArrowPrefix(E2eOptions o) => o.RunId + ".arrow-peer.";
 
     public static string Latency(E2eOptions o) => o.RunId + ".latency";
 

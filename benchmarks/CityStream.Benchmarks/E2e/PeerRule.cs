@@ -24,6 +24,10 @@ internal static class PeerRule
               title: "{key}: {events} events in one minute"
         """;
 
+    /// <summary>The pack compiled against the bench registry (the peers' source beside the city's).</summary>
+    public static RuleSet Compile() => Engine.RuleSet.FromYaml([("peers.yaml", Pack)], PeerWorkload.Registry).RuleSet
+        ?? throw new InvalidOperationException("the peers' pack does not compile");
+
     /// <summary>A runtime running the pack, or null with the reason when the engine cannot run it yet.</summary>
     /// <param name="why">Why not, when null is returned.</param>
     /// <param name="maxKeys">The rule's state bound (<c>max_keys</c>); null: the engine's default.</param>

@@ -7,9 +7,10 @@ internal sealed class RuleHostContext
 {
     private volatile RuleSet _rules;
 
-    public RuleHostContext(RuleSet rules, string topicPrefix, IReadOnlyList<IAlertSink> alertSinks, KafkaDeadLetterSink deadLetters, HostCounters counters, CancellationToken stopping)
+    public RuleHostContext(RuleSet rules, SchemaRegistry schemas, string topicPrefix, IReadOnlyList<IAlertSink> alertSinks, KafkaDeadLetterSink deadLetters, HostCounters counters, CancellationToken stopping)
     {
         _rules = rules;
+        Schemas = schemas;
         TopicPrefix = topicPrefix;
         AlertSinks = alertSinks;
         DeadLetters = deadLetters;
@@ -26,7 +27,7 @@ internal sealed class RuleHostContext
 
     public string TopicPrefix { get; }
 
-    public SchemaRegistry Schemas { get; } = SchemaRegistry.Default;
+    public SchemaRegistry Schemas { get; }
 
     /// <summary>The warning-topic sink first, then the extra sinks (e.g. Redis).</summary>
     public IReadOnlyList<IAlertSink> AlertSinks { get; }

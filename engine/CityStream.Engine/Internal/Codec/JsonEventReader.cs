@@ -30,6 +30,8 @@ internal static class JsonEventReader
 
             var evt = new CityEvent(schema);
             Span<char> nameBuffer = stackalloc char[MaxPropertyNameChars];
+            var hints = schema.JsonOrderHints;
+            var position = 0;
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.EndObject)
@@ -52,7 +54,17 @@ internal static class JsonEventReader
                     return evt;
                 }
 
-                var field = FindField(schema, ref reader, nameBuffer, out var name);
+                var name = string.Empty;
+                var hint = position < hints.Length ? hints[position] : null;
+                var field = hint is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(hint.Utf8Name)
+                    ? hint
+                    : FindField(schema, ref reader, nameBuffer, out name);
+                if (position < hints.Length)
+                {
+                    hints[position] = field;
+                }
+
+                position++;
                 if (!reader.Read())
                 {
                     break;

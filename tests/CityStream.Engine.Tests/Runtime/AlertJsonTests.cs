@@ -1,0 +1,64 @@
+using System.Text.Json;
+using CityStream.Engine.Internal;
+
+namespace CityStream.Engine.Tests.Runtime;
+
+public sealed class AlertJsonTests
+{
+    private const string Pack = """
+        pack: fire
+        rules:
+          - id: video.smoke
+            kind: match
+            source: video_alert
+            where: confidence >= 0.5
+            key: camera_id
+            severity: "confidence >= 0.95 ? 'critical' : 'high'"
+            alert:
+              title: "烟雾 \"{camera_id}\" {grid}"
+              message: "line one\nline two: {alert_type} {confidence}"
+              route: fire-rescue
+            labels: { domain: fire, check: "a<b&c" }
+          - id: video.any
+            kind: match
+            source: video_alert
+            where: "true"
+            key: camera_id
+            alert: { title: "{camera_id}" }
+        """;
+
+    private static List<Alert> Alerts()
+    {
+        var result = RuleSet.FromYaml([("fire.yaml", Pack)]);
+        Assert.Empty(result.Errors);
+        var runtime = new RuleRuntime(result.RuleSet!);
+        var output = new RuntimeOutput();
+        runtime.Process(TestEvents.Smoke("v1", TestEvents.T0, confidence: 0.97), output);
+        runtime.Process(TestEvents.Make("video_alert", ("id", "v2"), ("ts", TestEvents.T0 + 1), ("camera_id", "cam-2"), ("alert_type", "smoke"), ("confidence", 0.6)), output);
+        return output.Alerts;
+    }
+
+    [Fact]
+    public void Hand_written_alert_json_is_byte_for_byte_what_the_generated_serializer_writes()
+    {
+        var alerts = Alerts().ToList();
+        Assert.True(alerts.Count >= 3);
+        foreach (var alert in alerts)
+        {
+            var generated = JsonSerializer.SerializeToUtf8Bytes(alert, AlertJsonContext.Default.Alert);
+
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(generated), AlertJson.Serialize(alert));
+        }
+    }
+
+    [Fact]
+    public void An_alert_read_back_from_json_is_written_again_as_the_same_json()
+    {
+        foreach (var alert in Alerts())
+        {
+            var json = AlertJson.Serialize(alert);
+
+            Assert.Equal(json, AlertJson.Serialize(AlertJson.Deserialize(json)!));
+        }
+    }
+}
