@@ -134,6 +134,7 @@ internal static class KafkaMeasurements
             var committedSeconds = clock?.Elapsed.TotalSeconds ?? 0;
             var total = host.EventsIn;
             var alerts = host.AlertsEmitted;
+            var letters = host.DeadLettered;
             await host.StopAsync().ConfigureAwait(false);
             foreach (var sink in sinks)
             {
@@ -145,7 +146,7 @@ internal static class KafkaMeasurements
                 Name = name,
                 Events = events,
                 Seconds = seconds,
-                Note = what + $"; {alerts:N0} alerts; first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
+                Note = what + $"; {alerts:N0} alerts, {letters:N0} dead letters; first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
                     + (total < o.KafkaN ? $"; STOPPED at the time limit after {total:N0} of {o.KafkaN:N0}" : string.Empty),
             };
         }

@@ -65,7 +65,9 @@ internal static class KafkaTopics
     {
         await CreateAsync(o.Bootstrap!, topic).ConfigureAwait(false);
         using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig(o.Bootstrap!)).Build();
-        const int shards = 8;
+        // One shard per partition, written to that partition: a partition then holds its events in event-time order, as a
+        // connector per partition would write them (two time-sliced shards in one partition made most events late).
+        const int shards = Partitions;
         var pending = new List<long>[shards];
         for (var s = 0; s < shards; s++)
         {
@@ -87,7 +89,7 @@ internal static class KafkaTopics
                 Value = EventCodec.ToArrowBatch(events),
                 Headers = [new Header(ContentTypes.HeaderName, Encoding.UTF8.GetBytes(ContentTypes.Arrow))],
             };
-            ProduceWithBackpressure(producer, topic, message);
+            ProduceWithBackpressure(producer, new TopicPartition(topic, new Partition(shard)), message);
             records++;
             pending[shard].Clear();
         }
@@ -133,13 +135,16 @@ internal static class KafkaTopics
         producer.Flush(TimeSpan.FromMinutes(2));
     }
 
-    public static void ProduceWithBackpressure<TKey>(IProducer<TKey, byte[]> producer, string topic, Message<TKey, byte[]> message)
+    public static void ProduceWithBackpressure<TKey>(IProducer<TKey, byte[]> producer, string topic, Message<TKey, byte[]> message) =>
+        ProduceWithBackpressure(producer, new TopicPartition(topic, Partition.Any), message);
+
+    public static void ProduceWithBackpressure<TKey>(IProducer<TKey, byte[]> producer, TopicPartition target, Message<TKey, byte[]> message)
     {
         while (true)
         {
             try
             {
-                producer.Produce(topic, message);
+                producer.Produce(target, message);
                 return;
             }
             catch (ProduceException<TKey, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
