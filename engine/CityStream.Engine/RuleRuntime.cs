@@ -33,6 +33,9 @@ public sealed partial class RuleRuntime
     private readonly RuntimeContext _context;
     private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
     private Dictionary<SourceSchema, ulong> _keepBySource = [];
+    private SourceSchema? _routedSchema;
+    private IRuleOperator[]? _routedOperators;
+    private ulong _routedKeep;
     private IRuleOperator[] _operators = [];
     private long _streamTime = long.MinValue;
 
@@ -88,6 +91,7 @@ public sealed partial class RuleRuntime
 
         _operatorsBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         _keepBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.Aggregate(0UL, (mask, op) => mask | op.Rule.EvidenceMask(kv.Key)));
+        _routedSchema = null;
         Rules = rules;
     }
 
@@ -147,7 +151,15 @@ public sealed partial class RuleRuntime
             clock.Watermark = ts;
         }
 
-        if (_operatorsBySource.TryGetValue(schema, out var operators))
+        if (!ReferenceEquals(schema, _routedSchema))
+        {
+            // Events come in runs of one source (a record, an Arrow batch): look the source's operators up once per run.
+            _routedSchema = schema;
+            _routedOperators = _operatorsBySource.GetValueOrDefault(schema);
+            _routedKeep = _keepBySource.GetValueOrDefault(schema);
+        }
+
+        if (_routedOperators is { } operators)
         {
             foreach (var op in operators)
             {
@@ -156,7 +168,7 @@ public sealed partial class RuleRuntime
 
             if (evt.Retained)
             {
-                evt.Strip(_keepBySource[schema]);
+                evt.Strip(_routedKeep);
             }
         }
 

@@ -30,6 +30,10 @@ public sealed class SourceSchema
         IdField = Field("id") ?? throw new ArgumentException($"source '{name}' has no 'id' field", nameof(fields));
         TimeField = Field("ts") ?? throw new ArgumentException($"source '{name}' has no 'ts' field", nameof(fields));
         KeyField = Field(keyField) ?? throw new ArgumentException($"source '{name}' key '{keyField}' is not a field", nameof(keyField));
+        LatField = Field("lat");
+        LonField = Field("lon");
+        GridField = Field("grid");
+        DistrictField = Field("district");
         foreach (var field in fields)
         {
             field.Owner = this;
@@ -68,6 +72,15 @@ public sealed class SourceSchema
     public ulong RequiredMask { get; }
 
     internal FrozenDictionary<string, FieldDefinition>.AlternateLookup<ReadOnlySpan<char>> ByNameUtf16 { get; }
+
+    /// <summary>The fields an alert takes its location, grid and district from, when the source has them (looked up once, not per alert).</summary>
+    internal FieldDefinition? LatField { get; }
+
+    internal FieldDefinition? LonField { get; }
+
+    internal FieldDefinition? GridField { get; }
+
+    internal FieldDefinition? DistrictField { get; }
 
     /// <summary>
     /// The field last seen at each property position of a JSON event: a producer writes its fields in one order, so the decoder

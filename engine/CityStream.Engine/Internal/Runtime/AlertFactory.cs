@@ -9,21 +9,28 @@ internal static class AlertFactory
     {
         var primary = Primary(rule, evidence);
         var located = Located(evidence) ?? evidence[^1];
-        var lat = located.Schema.Field("lat");
-        var lon = located.Schema.Field("lon");
-        var grid = located.Schema.Field("grid");
-        var district = located.Schema.Field("district");
+        var schema = located.Schema;
+        var lat = schema.LatField;
+        var lon = schema.LonField;
+        var grid = schema.GridField;
+        var district = schema.DistrictField;
         var events = new CityEvent[evidence.Count];
+        var first = long.MaxValue;
+        var last = long.MinValue;
         for (var i = 0; i < events.Length; i++)
         {
-            events[i] = evidence[i];
+            var evt = evidence[i];
+            events[i] = evt;
+            var ts = evt.Timestamp;
+            first = Math.Min(first, ts);
+            last = Math.Max(last, ts);
         }
 
         var content = new AlertContent(rule, key, primary, events, extras);
         return new Alert(alertId, rule.Id, rule.Pack, rule.SeverityFor(primary), key, rule.Labels, content)
         {
-            FirstEventTime = MinTime(events),
-            LastEventTime = MaxTime(events),
+            FirstEventTime = first,
+            LastEventTime = last,
             EmitTime = emitTime,
             Location = lat is not null && lon is not null && located.Has(lat) && located.Has(lon)
                 ? new GeoPoint(located.GetNumber(lat.Index), located.GetNumber(lon.Index))
@@ -53,34 +60,12 @@ internal static class AlertFactory
     {
         for (var i = evidence.Count - 1; i >= 0; i--)
         {
-            if (evidence[i].Schema.Field("lat") is { } lat && evidence[i].Has(lat))
+            if (evidence[i].Schema.LatField is { } lat && evidence[i].Has(lat))
             {
                 return evidence[i];
             }
         }
 
         return null;
-    }
-
-    private static long MinTime(CityEvent[] evidence)
-    {
-        var min = long.MaxValue;
-        foreach (var e in evidence)
-        {
-            min = Math.Min(min, e.Timestamp);
-        }
-
-        return min;
-    }
-
-    private static long MaxTime(CityEvent[] evidence)
-    {
-        var max = long.MinValue;
-        foreach (var e in evidence)
-        {
-            max = Math.Max(max, e.Timestamp);
-        }
-
-        return max;
     }
 }
