@@ -23,6 +23,10 @@ public sealed class KafkaHost : IAsyncDisposable
 {
     private static readonly TimeSpan CleanStopTimeout = TimeSpan.FromSeconds(20);
 
+    // librdkafka's consumer close can hang in a rebalance callback (seen when a short-lived group was still rebalancing): after this
+    // much more the host stops waiting. Nothing is lost: what was not committed is read again on the next start.
+    private static readonly TimeSpan AbandonCloseTimeout = TimeSpan.FromSeconds(30);
+
     private readonly KafkaHostOptions _options;
     private readonly IReadOnlyList<IAlertSink> _extraSinks;
     private readonly HostCounters _counters = new();
@@ -141,6 +145,11 @@ public sealed class KafkaHost : IAsyncDisposable
             {
                 // A sink outage keeps a stream thread in its retry loop; end it so the thread can exit without committing that record.
                 await _stopping.CancelAsync().ConfigureAwait(false);
+                if (await Task.WhenAny(close, Task.Delay(AbandonCloseTimeout)).ConfigureAwait(false) != close)
+                {
+                    HostLog.CloseAbandoned(HostLog.Logger, _options.ApplicationId, (CleanStopTimeout + AbandonCloseTimeout).TotalSeconds);
+                    close = Task.CompletedTask;
+                }
             }
 
             await close.ConfigureAwait(false);
