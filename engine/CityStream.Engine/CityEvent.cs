@@ -9,8 +9,9 @@ namespace CityStream.Engine;
 /// </summary>
 public sealed class CityEvent
 {
-    private readonly double[] _numbers;
-    private readonly string?[] _strings;
+    // One slot per field holding either kind of value: one array per event instead of a numbers and a strings array (an
+    // allocation less per decoded event, 24 bytes less per event kept in state, a field's value in one cache line).
+    private readonly Slot[] _slots;
     private ulong _present;
 
     /// <summary>Creates an empty event of a schema, to be filled with the setters.</summary>
@@ -18,8 +19,7 @@ public sealed class CityEvent
     {
         ArgumentNullException.ThrowIfNull(schema);
         Schema = schema;
-        _numbers = new double[schema.Fields.Count];
-        _strings = new string?[schema.Fields.Count];
+        _slots = new Slot[schema.Fields.Count];
     }
 
     /// <summary>The schema (source) of the event.</summary>
@@ -29,10 +29,10 @@ public sealed class CityEvent
     public EventOrigin Origin { get; set; }
 
     /// <summary>The event's id (its <c>id</c> field).</summary>
-    public string Id => _strings[Schema.IdField.Index] ?? string.Empty;
+    public string Id => _slots[Schema.IdField.Index].String ?? string.Empty;
 
     /// <summary>The event time, Unix epoch milliseconds (its <c>ts</c> field).</summary>
-    public long Timestamp => (long)_numbers[Schema.TimeField.Index];
+    public long Timestamp => (long)_slots[Schema.TimeField.Index].Number;
 
     /// <summary>Whether the event carries a field.</summary>
     public bool Has(FieldDefinition field) => (_present & (1UL << field.Index)) != 0;
@@ -44,25 +44,25 @@ public sealed class CityEvent
     public ulong PresentMask => _present;
 
     /// <summary>The numeric value of a field (0 when absent).</summary>
-    public double GetNumber(int index) => _numbers[index];
+    public double GetNumber(int index) => _slots[index].Number;
 
     /// <summary>The string value of a field (null when absent).</summary>
-    public string? GetString(int index) => _strings[index];
+    public string? GetString(int index) => _slots[index].String;
 
     /// <summary>The boolean value of a field (false when absent).</summary>
-    public bool GetBoolean(int index) => _numbers[index] != 0;
+    public bool GetBoolean(int index) => _slots[index].Number != 0;
 
     /// <summary>Sets a numeric (number, integer, boolean or time) field.</summary>
     public void SetNumber(int index, double value)
     {
-        _numbers[index] = value;
+        _slots[index].Number = value;
         _present |= 1UL << index;
     }
 
     /// <summary>Sets a string field.</summary>
     public void SetString(int index, string value)
     {
-        _strings[index] = value;
+        _slots[index].String = value;
         _present |= 1UL << index;
     }
 
@@ -76,12 +76,11 @@ public sealed class CityEvent
     internal void Strip(ulong keep)
     {
         var drop = _present & ~keep;
-        for (var i = 0; drop != 0 && i < _strings.Length; i++)
+        for (var i = 0; drop != 0 && i < _slots.Length; i++)
         {
             if ((drop & (1UL << i)) != 0)
             {
-                _strings[i] = null;
-                _numbers[i] = 0;
+                _slots[i] = default;
                 drop &= ~(1UL << i);
             }
         }
@@ -100,10 +99,10 @@ public sealed class CityEvent
 
         return field.Type switch
         {
-            FieldType.String => _strings[field.Index],
-            FieldType.Boolean => _numbers[field.Index] != 0,
-            FieldType.Integer or FieldType.Timestamp => (long)_numbers[field.Index],
-            _ => _numbers[field.Index],
+            FieldType.String => _slots[field.Index].String,
+            FieldType.Boolean => _slots[field.Index].Number != 0,
+            FieldType.Integer or FieldType.Timestamp => (long)_slots[field.Index].Number,
+            _ => _slots[field.Index].Number,
         };
     }
 
@@ -124,4 +123,10 @@ public sealed class CityEvent
 
     /// <inheritdoc />
     public override string ToString() => $"{Schema.Name} {Id} @{Timestamp}";
+
+    private struct Slot
+    {
+        public double Number;
+        public string? String;
+    }
 }
