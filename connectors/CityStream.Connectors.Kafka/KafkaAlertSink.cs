@@ -46,20 +46,12 @@ public sealed class KafkaAlertSink : IAlertSink
             return;
         }
 
-        var deliveries = new Task<DeliveryResult<string, byte[]>>[alerts.Count];
-        for (var i = 0; i < alerts.Count; i++)
+        await BatchDelivery.ProduceAsync(_producer, alerts.Count, i => (TopicFor(alerts[i].Pack), new Message<string, byte[]>
         {
-            var alert = alerts[i];
-            var message = new Message<string, byte[]>
-            {
-                Key = alert.Id,
-                Value = AlertJson.SerializeToUtf8Bytes(alert),
-                Headers = new Headers { { ContentTypes.HeaderName, JsonContentType } },
-            };
-            deliveries[i] = _producer.ProduceAsync(TopicFor(alert.Pack), message, cancellationToken);
-        }
-
-        await Task.WhenAll(deliveries).ConfigureAwait(false);
+            Key = alerts[i].Id,
+            Value = AlertJson.SerializeToUtf8Bytes(alerts[i]),
+            Headers = new Headers { { ContentTypes.HeaderName, JsonContentType } },
+        }), cancellationToken).ConfigureAwait(false);
         EngineMetrics.SinkWrites.WithLabels(Name).Inc(alerts.Count);
     }
 

@@ -47,20 +47,12 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
             return;
         }
 
-        var deliveries = new Task<DeliveryResult<string, byte[]>>[deadLetters.Count];
-        for (var i = 0; i < deadLetters.Count; i++)
+        await BatchDelivery.ProduceAsync(_producer, deadLetters.Count, i => (Topic, new Message<string, byte[]>
         {
-            var letter = deadLetters[i];
-            var message = new Message<string, byte[]>
-            {
-                Key = letter.Origin.Topic,
-                Value = letter.Payload.ToArray(),
-                Headers = HeadersOf(letter, ContentTypeOf(letter, recordContentTypes?[i])),
-            };
-            deliveries[i] = _producer.ProduceAsync(Topic, message, cancellationToken);
-        }
-
-        await Task.WhenAll(deliveries).ConfigureAwait(false);
+            Key = deadLetters[i].Origin.Topic,
+            Value = deadLetters[i].Payload.ToArray(),
+            Headers = HeadersOf(deadLetters[i], ContentTypeOf(deadLetters[i], recordContentTypes?[i])),
+        }), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
