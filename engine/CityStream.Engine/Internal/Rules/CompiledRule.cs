@@ -67,6 +67,11 @@ internal sealed class CompiledRule
     /// <summary>Fields whose values go into the alert's evidence: what the condition, key and templates read.</summary>
     public required IReadOnlyList<FieldDefinition> EvidenceFields { get; init; }
 
+    /// <summary>Whether any of the rule's sources has a location (<c>lat</c>); when none has, an alert does not look for one.</summary>
+    public bool CanLocate => _canLocate ??= Steps.Any(s => s.Source.LatField is not null);
+
+    private bool? _canLocate;
+
     /// <summary>
     /// Per source, the fields this rule can still read from an event it keeps in state (evidence, templates, severity,
     /// aggregates, location, grid, district, id, time).

@@ -5,25 +5,27 @@ namespace CityStream.Engine.Internal.Runtime;
 /// <summary>Builds the alert of a rule from its evidence.</summary>
 internal static class AlertFactory
 {
-    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null)
+    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null, (long First, long Last)? times = null)
     {
         var primary = Primary(rule, evidence);
-        var located = Located(evidence) ?? evidence[^1];
+        var located = (rule.CanLocate ? Located(evidence) : null) ?? evidence[^1];
         var schema = located.Schema;
         var lat = schema.LatField;
         var lon = schema.LonField;
         var grid = schema.GridField;
         var district = schema.DistrictField;
         var events = new CityEvent[evidence.Count];
-        var first = long.MaxValue;
-        var last = long.MinValue;
+        var (first, last) = times ?? (long.MaxValue, long.MinValue);
         for (var i = 0; i < events.Length; i++)
         {
             var evt = evidence[i];
             events[i] = evt;
-            var ts = evt.Timestamp;
-            first = Math.Min(first, ts);
-            last = Math.Max(last, ts);
+            if (times is null)
+            {
+                var ts = evt.Timestamp;
+                first = Math.Min(first, ts);
+                last = Math.Max(last, ts);
+            }
         }
 
         var content = new AlertContent(rule, key, primary, events, extras);

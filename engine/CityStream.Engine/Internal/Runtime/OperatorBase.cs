@@ -56,6 +56,10 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
     protected void Emit(RuntimeContext context, string alertId, string key, IReadOnlyList<CityEvent> evidence, IReadOnlyDictionary<string, string>? extras) =>
         context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, evidence, context.Now, extras));
 
+    /// <summary>Emits the alert of a window whose evidence times it already knows.</summary>
+    protected void Emit(RuntimeContext context, string alertId, string key, WindowAggregates window, IReadOnlyDictionary<string, string>? extras) =>
+        context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, window.Evidence, context.Now, extras, window.EvidenceTimes()));
+
     protected static string FormatTime(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -70,7 +70,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
             if (_windowIsEpisode)
             {
                 // The window's own Fired flag (checkpointed with it) is the dedup: no emitted-id set to keep.
-                Emit(context, AlertIds.ForWindow(Rule.Id, key, start), key, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
+                Emit(context, AlertIds.ForWindow(Rule.Id, key, start), key, window, window.Extras(Rule, start, start + _sizeMs));
                 continue;
             }
 

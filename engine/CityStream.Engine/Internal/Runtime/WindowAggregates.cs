@@ -40,12 +40,40 @@ internal sealed class WindowAggregates
 
     public List<CityEvent> Evidence { get; } = new(4);
 
+    // The evidence's first and last event time, kept as events come (they are in cache then) so building the alert need not
+    // touch every evidence event again; stale once a full list had its last event replaced.
+    private long _evidenceFirst = long.MaxValue;
+    private long _evidenceLast = long.MinValue;
+    private bool _evidenceTimesStale;
+
+    /// <summary>First and last event time of <see cref="Evidence"/>.</summary>
+    public (long First, long Last) EvidenceTimes()
+    {
+        if (_evidenceTimesStale)
+        {
+            _evidenceFirst = long.MaxValue;
+            _evidenceLast = long.MinValue;
+            foreach (var evt in Evidence)
+            {
+                _evidenceFirst = Math.Min(_evidenceFirst, evt.Timestamp);
+                _evidenceLast = Math.Max(_evidenceLast, evt.Timestamp);
+            }
+
+            _evidenceTimesStale = false;
+        }
+
+        return (_evidenceFirst, _evidenceLast);
+    }
+
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
     {
         Events = 0;
         Fired = false;
         Evidence.Clear();
+        _evidenceFirst = long.MaxValue;
+        _evidenceLast = long.MinValue;
+        _evidenceTimesStale = false;
         ResetValues();
         foreach (var set in _distinct ?? [])
         {
@@ -62,10 +90,14 @@ internal sealed class WindowAggregates
         if (Evidence.Count < MaxEvidence)
         {
             Evidence.Add(evt);
+            var ts = evt.Timestamp;
+            _evidenceFirst = Math.Min(_evidenceFirst, ts);
+            _evidenceLast = Math.Max(_evidenceLast, ts);
         }
         else
         {
             Evidence[MaxEvidence - 1] = evt;
+            _evidenceTimesStale = true;
         }
 
         for (var i = 0; i < _specs.Count; i++)
@@ -174,6 +206,7 @@ internal sealed class WindowAggregates
         }
 
         window.Evidence.AddRange(EventSnapshot.ReadList(element.GetProperty("ev"), sources));
+        window._evidenceTimesStale = true;
         return window;
     }
 
