@@ -49,6 +49,40 @@ public sealed class ThresholdTests
         Assert.Equal("gas_smell", alert.Evidence[4].Fields["category"]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void First_and_last_event_times_are_those_of_the_evidence_kept_after_the_evidence_list_filled_up(bool restartMidway)
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: gas.many
+                kind: threshold
+                source: hotline
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { tickets: count() }
+                having: tickets >= 12
+                alert: { title: "{grid}" }
+            """;
+        // Ten tickets fill the evidence list (minutes 25..34); the 11th (minute 40) and the 12th (minute 31, out of order but
+        // within the 10 min lateness) each take the last place in turn, so the evidence ends at minute 33, not 40.
+        var tickets = Enumerable.Range(0, 10).Select(i => RuntimeHarness.Ticket($"t{i}", 25 + i)).ToList();
+        var harness = new RuntimeHarness(pack).Feed([.. tickets]);
+        if (restartMidway)
+        {
+            harness.Restart(new MemoryStateStore());
+        }
+
+        harness.Feed(RuntimeHarness.Ticket("t10", 40), RuntimeHarness.Ticket("t11", 31));
+
+        var alert = Assert.Single(harness.Output.Alerts);
+        Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(25), alert.FirstEventTime);
+        Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(33), alert.LastEventTime);
+        Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(31), alert.Evidence[^1].EventTime);
+    }
+
     [Fact]
     public void Too_few_distinct_callers_give_no_alert()
     {
