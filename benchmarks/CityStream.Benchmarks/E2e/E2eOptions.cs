@@ -10,6 +10,8 @@ internal sealed class E2eOptions
           --n N                events of each in-process run of the peers' rule (default 2000000)
           --keys K             distinct keys (default 10000)
           --kafka-n N          records of the peers' topic through Kafka (default 1000000)
+          --arrow-n N          events on the Arrow topics (default 3 x --kafka-n: an Arrow run of 1 M events is ~1 s, too
+                               short to be more than start-up - rebalance, tiered JIT)
           --bootstrap HOST:P   Kafka broker; without it the Kafka measurements are skipped
           --redis HOST:P       Redis for the KafkaHost's alert sink (optional)
           --sim-events N       simulated city events per day for the all-packs runs (default 1000000)
@@ -28,6 +30,11 @@ internal sealed class E2eOptions
     public int Keys { get; set; } = 10_000;
 
     public int KafkaN { get; set; } = 1_000_000;
+
+    /// <summary>Events on the Arrow topics; 0: 3 × <see cref="KafkaN"/>.</summary>
+    public int ArrowNOption { get; set; }
+
+    public int ArrowN => ArrowNOption > 0 ? ArrowNOption : 3 * KafkaN;
 
     public string? Bootstrap { get; set; }
 
@@ -74,6 +81,7 @@ internal sealed class E2eOptions
                 case "--n": o.N = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--keys": o.Keys = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--kafka-n": o.KafkaN = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--arrow-n": o.ArrowNOption = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--bootstrap": o.Bootstrap = value; break;
                 case "--redis": o.Redis = value; break;
                 case "--sim-events": o.SimEvents = long.Parse(value, CultureInfo.InvariantCulture); break;
@@ -101,7 +109,7 @@ internal sealed class E2eOptions
         {
             "e2e", "--child", child, "--run-id", RunId,
             "--n", N.ToString(CultureInfo.InvariantCulture), "--keys", Keys.ToString(CultureInfo.InvariantCulture),
-            "--kafka-n", KafkaN.ToString(CultureInfo.InvariantCulture), "--sim-events", SimEvents.ToString(CultureInfo.InvariantCulture),
+            "--kafka-n", KafkaN.ToString(CultureInfo.InvariantCulture), "--arrow-n", ArrowN.ToString(CultureInfo.InvariantCulture), "--sim-events", SimEvents.ToString(CultureInfo.InvariantCulture),
             "--batch", Batch.ToString(CultureInfo.InvariantCulture), "--rate", Rate.ToString(CultureInfo.InvariantCulture),
             "--latency-s", LatencySeconds.ToString(CultureInfo.InvariantCulture), "--timeout-s", TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             "--state-keys", StateKeys.ToString(CultureInfo.InvariantCulture), "--commit-ms", CommitMs.ToString(CultureInfo.InvariantCulture),

@@ -24,7 +24,7 @@ internal static class KafkaMeasurements
             Name = "kafka.load.dotnet-json",
             Events = o.KafkaN,
             Seconds = jsonSeconds,
-            Note = $"Confluent.Kafka producer, hotline-schema JSON; Arrow topics: {batches:N0} batches each, peers' Arrow written in {arrowSeconds:0.0} s (encoding included)",
+            Note = $"Confluent.Kafka producer, hotline-schema JSON; Arrow topics: {o.ArrowN:N0} events in {batches:N0} batches each, peers' Arrow written in {arrowSeconds:0.0} s (encoding included)",
         };
     }
 
@@ -103,6 +103,7 @@ internal static class KafkaMeasurements
 
     private static async Task<Measurement> RunHostAsync(E2eOptions o, string name, KafkaHostOptions options, RuleSet rules, List<IAlertSink> sinks, string source, string what)
     {
+        long expected = name.EndsWith(".arrow", StringComparison.Ordinal) ? o.ArrowN : o.KafkaN;
         var host = new KafkaHost(options, rules, sinks);
         await using (host.ConfigureAwait(false))
         {
@@ -113,7 +114,7 @@ internal static class KafkaMeasurements
             var limit = Stopwatch.StartNew();
             Stopwatch? clock = null;
             double decodedBeforeClock = 0;
-            while (decodedCount.Value < o.KafkaN && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 15)
+            while (decodedCount.Value < expected && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 15)
             {
                 if (clock is null && decodedCount.Value is > 0 and var first)
                 {
@@ -126,7 +127,7 @@ internal static class KafkaMeasurements
 
             var seconds = clock?.Elapsed.TotalSeconds ?? 0;
             var events = (long)(decodedCount.Value - decodedBeforeClock);
-            while (host.EventsIn < o.KafkaN && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 15)
+            while (host.EventsIn < expected && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 15)
             {
                 await Task.Delay(5).ConfigureAwait(false);
             }
@@ -147,7 +148,7 @@ internal static class KafkaMeasurements
                 Events = events,
                 Seconds = seconds,
                 Note = what + $"; {alerts:N0} alerts, {letters:N0} dead letters; first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
-                    + (total < o.KafkaN ? $"; STOPPED at the time limit after {total:N0} of {o.KafkaN:N0}" : string.Empty),
+                    + (total < expected ? $"; STOPPED at the time limit after {total:N0} of {expected:N0}" : string.Empty),
             };
         }
     }
@@ -160,7 +161,7 @@ internal static class KafkaMeasurements
         Stopwatch? clock = null;
         long records = 0;
         long events = 0;
-        var total = name.EndsWith(".arrow", StringComparison.Ordinal) ? o.KafkaN : expected;
+        var total = name.EndsWith(".arrow", StringComparison.Ordinal) ? o.ArrowN : expected;
         while (events < total && limit.Elapsed.TotalSeconds < o.TimeoutSeconds - 5)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(500));

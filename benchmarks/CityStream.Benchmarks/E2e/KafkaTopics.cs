@@ -94,7 +94,7 @@ internal static class KafkaTopics
             pending[shard].Clear();
         }
 
-        for (long i = 0; i < o.KafkaN; i++)
+        for (long i = 0; i < o.ArrowN; i++)
         {
             var shard = (int)(i % o.Keys % shards);
             pending[shard].Add(i);

@@ -10,7 +10,7 @@ internal static class ResultTable
     {
         var byName = results.Where(r => r.Missing is null).ToDictionary(r => r.Name, StringComparer.Ordinal);
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"## Run {o.RunId}: N={o.N:N0} in-process, {o.KafkaN:N0} through Kafka, {o.Keys:N0} keys, Arrow batches of {o.Batch}, simulated city {o.SimEvents:N0} events/day");
+        s.AppendLine(CultureInfo.InvariantCulture, $"## Run {o.RunId}: N={o.N:N0} in-process, {o.KafkaN:N0} through Kafka ({o.ArrowN:N0} on the Arrow topics), {o.Keys:N0} keys, Arrow batches of {o.Batch}, simulated city {o.SimEvents:N0} events/day");
         s.AppendLine();
         s.AppendLine("| measurement | events | seconds | events/s | peak RSS MB | p50 ms | p99 ms | what it is |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
