@@ -258,6 +258,8 @@ public sealed class KafkaHost : IAsyncDisposable
         CommitIntervalMs = options.CommitIntervalMs,
         // Nothing is forwarded to Streamiz's own producer today; set anyway so a later sink node places keys as Java clients do.
         Partitioner = Partitioner.Murmur2Random,
+        // An Arrow record of 1,000 events is ~150-250 KB: at librdkafka's default 1 MiB per partition a fetch brought a handful.
+        MaxPartitionFetchBytes = 8 * 1024 * 1024,
         Logger = StreamizLogging.Factory,
     };
 }
