@@ -87,5 +87,5 @@ public static class EngineMetrics
     }
 
     internal static Counter.Child EventsInOf(SourceSchema schema) =>
-        EventsInBySource.TryGetValue(schema, out var child) ? child : EventsInBySource.GetOrAdd(schema, static s => EventsIn.WithLabels(s.Name));
+        EventsInBySource.GetOrAdd(schema, static s => EventsIn.WithLabels(s.Name));
 }

@@ -15,7 +15,21 @@ internal static class AlertIds
     private const int StackLimit = 512;
     private const string WindowEpisodePrefix = "window:";
 
-    public static string For(string ruleId, string dedupKey, string episode)
+    public static string For(string ruleId, string dedupKey, string episode) => For(ruleId, dedupKey, episode.AsSpan());
+
+    /// <summary>The id whose episode is the window starting at <paramref name="windowStart"/> ("window:&lt;start ms&gt;").</summary>
+    public static string ForWindow(string ruleId, string key, long windowStart)
+    {
+        Span<char> episode = stackalloc char[WindowEpisodePrefix.Length + 20];
+        WindowEpisodePrefix.CopyTo(episode);
+        windowStart.TryFormat(episode[WindowEpisodePrefix.Length..], out var digits, default, CultureInfo.InvariantCulture);
+        return For(ruleId, key, episode[..(WindowEpisodePrefix.Length + digits)]);
+    }
+
+    /// <summary>The episode text <see cref="ForWindow"/> hashes, for operators that need it as a string.</summary>
+    public static string WindowEpisode(long windowStart) => WindowEpisodePrefix + windowStart.ToString(CultureInfo.InvariantCulture);
+
+    private static string For(string ruleId, string dedupKey, ReadOnlySpan<char> episode)
     {
         var length = Encoding.UTF8.GetMaxByteCount(ruleId.Length + dedupKey.Length + episode.Length) + 3;
         byte[]? rented = null;
@@ -32,31 +46,7 @@ internal static class AlertIds
         return id;
     }
 
-    /// <summary>The id whose episode is the window starting at <paramref name="windowStart"/> ("window:&lt;start ms&gt;").</summary>
-    public static string ForWindow(string ruleId, string key, long windowStart)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(ruleId.Length + key.Length) + WindowEpisodePrefix.Length + 24;
-        byte[]? rented = null;
-        Span<byte> buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var written = Append(buffer, 0, ruleId);
-        written = Append(buffer, written, key);
-        written += Encoding.ASCII.GetBytes(WindowEpisodePrefix, buffer[written..]);
-        windowStart.TryFormat(buffer[written..], out var digits, default, CultureInfo.InvariantCulture);
-        written += digits;
-        buffer[written++] = 0;
-        var id = Hex(buffer[..written]);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return id;
-    }
-
-    /// <summary>The episode text <see cref="ForWindow"/> hashes, for operators that need it as a string.</summary>
-    public static string WindowEpisode(long windowStart) => WindowEpisodePrefix + windowStart.ToString(CultureInfo.InvariantCulture);
-
-    private static int Append(Span<byte> buffer, int at, string part)
+    private static int Append(Span<byte> buffer, int at, ReadOnlySpan<char> part)
     {
         var length = Encoding.UTF8.GetBytes(part, buffer[at..]);
         buffer[at + length] = 0;
