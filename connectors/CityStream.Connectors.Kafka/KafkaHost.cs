@@ -10,12 +10,13 @@ using Streamiz.Kafka.Net.Stream;
 namespace CityStream.Connectors.Kafka;
 
 /// <summary>
-/// Runs the rule runtime inside a Streamiz (Kafka Streams for .NET) application: the source topics feed a processor that decodes
-/// records, runs them through its stream task's own <see cref="RuleRuntime"/>, and writes alerts to <c>warnings.&lt;pack&gt;</c>
-/// and to the extra sinks, and dead letters to the dead-letter topic, per batch and always before the batch's offsets are committed
-/// (at-least-once; alert ids are deterministic and sinks idempotent, so a replay rewrites the same alerts).
-/// Each task checkpoints its runtime's state (the keys a batch changed) to a Streamiz store whose changelog topic is
-/// <c>{application id}-citystream-runtime-state-changelog</c>, and restores it from there after a restart or a rebalance.
+/// Runs the rule runtime on the source topics: each task (partition p of every source) decodes its records, runs them through its own
+/// <see cref="RuleRuntime"/>, and writes alerts to <c>warnings.&lt;pack&gt;</c> and to the extra sinks, and dead letters to the
+/// dead-letter topic, always before the offsets of their records are committed (at-least-once; alert ids are deterministic and sinks
+/// idempotent, so a replay rewrites the same alerts). Each task checkpoints its runtime's state (the keys a batch changed) to the
+/// changelog topic <c>{application id}-citystream-runtime-state-changelog</c> before the commit, and restores it from there after a
+/// restart or a rebalance. The records are consumed by the host's own batched consumer loop (<see cref="KafkaConsumption.Batched"/>,
+/// the default) or by a Streamiz application (<see cref="KafkaConsumption.Streamiz"/>); both write the changelog alike.
 /// Partitions and the consumer group (the application id) give scale-out and fail-over; the source topics must be co-partitioned.
 /// Gives the same alerts as the <see cref="InProcessHost"/> for the same input in the same order.
 /// </summary>
@@ -38,6 +39,8 @@ public sealed class KafkaHost : IAsyncDisposable
     private KafkaAlertSink? _warnings;
     private KafkaDeadLetterSink? _deadLetters;
     private KafkaStream? _stream;
+    private List<BatchedStreamThread>? _threads;
+    private int _failedThreads;
     private volatile Exception? _failure;
 
     /// <summary>Creates a host; nothing connects before <see cref="StartAsync"/>.</summary>
@@ -76,6 +79,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// </summary>
     public Exception? Failure => _failure;
 
+    /// <summary>The compacted topic each task checkpoints its rule state to (one partition per task), in both consumption modes.</summary>
+    public string ChangelogTopic => _options.ApplicationId + "-" + RuntimeStateStore.Name + "-changelog";
+
     /// <summary>The source topics the application reads (with the prefix).</summary>
     public IReadOnlyList<string> SourceTopics => [.. Schemas.Sources.Select(s => _options.TopicPrefix + s.Topic)];
 
@@ -88,7 +94,7 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The existing source topics differ in their partition counts.</exception>
     public async Task StartAsync(CancellationToken ct)
     {
-        if (_stream is not null)
+        if (_stream is not null || _threads is not null)
         {
             throw new InvalidOperationException("the host is already started");
         }
@@ -101,6 +107,12 @@ public sealed class KafkaHost : IAsyncDisposable
         _warnings = new KafkaAlertSink(_options.BootstrapServers, _options.TopicPrefix);
         _deadLetters = new KafkaDeadLetterSink(_options.BootstrapServers, _options.TopicPrefix, _options.DeadLetterTopic);
         _context = new RuleHostContext(_rules, Schemas, _options.TopicPrefix, [_warnings, .. _extraSinks], _deadLetters, _counters, _stopping.Token);
+        if (_options.Consumption == KafkaConsumption.Batched)
+        {
+            await StartBatchedAsync(_context, ct).ConfigureAwait(false);
+            return;
+        }
+
         var config = StreamConfigFor(_options);
         config.InnerExceptionHandler = OnStreamThreadException;
         _stream = new KafkaStream(BuildTopology(_context), config);
@@ -136,6 +148,13 @@ public sealed class KafkaHost : IAsyncDisposable
     public async Task StopAsync()
     {
         var stopped = false;
+        if (_threads is { } threads)
+        {
+            stopped = true;
+            _threads = null;
+            await StopBatchedAsync(threads).ConfigureAwait(false);
+        }
+
         if (_stream is { } stream)
         {
             stopped = true;
@@ -187,6 +206,60 @@ public sealed class KafkaHost : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    private async Task StartBatchedAsync(RuleHostContext context, CancellationToken ct)
+    {
+        var sources = SourceTopics;
+        var changelog = ChangelogTopic;
+        var partitions = TopicProvisioner.PartitionCount(_options.BootstrapServers, sources[0]);
+        await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
+        var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest);
+        var threads = new List<BatchedStreamThread>(_options.Threads);
+        for (var i = 0; i < _options.Threads; i++)
+        {
+            threads.Add(new BatchedStreamThread(i, settings, context, OnBatchedThreadFailed));
+        }
+
+        ct.ThrowIfCancellationRequested();
+        _threads = threads;
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+    }
+
+    private async Task StopBatchedAsync(List<BatchedStreamThread> threads)
+    {
+        foreach (var thread in threads)
+        {
+            thread.RequestStop();
+        }
+
+        // Each thread commits what it ran and leaves the group; Join blocks, so off the caller's thread.
+        var joined = Task.Run(() => threads.TrueForAll(t => t.Join(CleanStopTimeout)));
+        if (await Task.WhenAny(joined, Task.Delay(CleanStopTimeout)).ConfigureAwait(false) == joined && await joined.ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // A sink outage keeps a thread in its retry loop; end it so the thread can exit without committing.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var after = Task.Run(() => threads.TrueForAll(t => t.Join(AbandonCloseTimeout)));
+        if (await Task.WhenAny(after, Task.Delay(AbandonCloseTimeout)).ConfigureAwait(false) != after || !await after.ConfigureAwait(false))
+        {
+            HostLog.CloseAbandoned(HostLog.Logger, _options.ApplicationId, (CleanStopTimeout + AbandonCloseTimeout).TotalSeconds);
+        }
+    }
+
+    private void OnBatchedThreadFailed(Exception exception)
+    {
+        Interlocked.CompareExchange(ref _failure, exception, null);
+        HostLog.StreamThreadFailed(HostLog.Logger, _options.ApplicationId, exception);
+        if (Interlocked.Increment(ref _failedThreads) == _options.Threads)
+        {
+            HostLog.ApplicationFailed(HostLog.Logger, _options.ApplicationId);
+        }
     }
 
     private ExceptionHandlerResponse OnStreamThreadException(Exception exception)

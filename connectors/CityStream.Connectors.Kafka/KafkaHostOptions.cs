@@ -8,7 +8,7 @@ public sealed class KafkaHostOptions
     /// <summary>Kafka bootstrap servers, e.g. <c>127.0.0.1:9092</c>.</summary>
     public string BootstrapServers { get; set; } = string.Empty;
 
-    /// <summary>Streamiz application id: the consumer group and the prefix of internal topics.</summary>
+    /// <summary>Application id: the consumer group and the prefix of internal topics (the state changelog).</summary>
     public string ApplicationId { get; set; } = "citystream";
 
     /// <summary>Prefix of every topic the host reads and writes (sources, <c>warnings.&lt;pack&gt;</c>, the dead-letter topic); empty in production, unique per test.</summary>
@@ -17,10 +17,13 @@ public sealed class KafkaHostOptions
     /// <summary>Name of the dead-letter topic (before <see cref="TopicPrefix"/>).</summary>
     public string DeadLetterTopic { get; set; } = "city.dlq";
 
-    /// <summary>Number of Streamiz stream threads.</summary>
+    /// <summary>How the source topics are consumed: by the host's own batched consumer loop (the default) or as a Streamiz application.</summary>
+    public KafkaConsumption Consumption { get; set; } = KafkaConsumption.Batched;
+
+    /// <summary>Number of stream threads (each a consumer-group member holding some of the partitions).</summary>
     public int Threads { get; set; } = 1;
 
-    /// <summary>Directory of Streamiz state (stores, checkpoints); null: a folder in the temp directory.</summary>
+    /// <summary>Directory of Streamiz state (stores, checkpoints) in the <see cref="KafkaConsumption.Streamiz"/> mode; null: a folder in the temp directory.</summary>
     public string? StateDirectory { get; set; }
 
     /// <summary>Whether a consumer group with no committed offsets starts at the earliest offset (else the latest).</summary>

@@ -13,6 +13,6 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Every stream thread of the Kafka host (application {ApplicationId}) has died: nothing is processed any more")]
     public static partial void ApplicationFailed(ILogger logger, string applicationId);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) gave up waiting for Streamiz to close its consumers after {Seconds} s; offsets after its last commit will be read again")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) gave up waiting for its stream threads to close their consumers after {Seconds} s; offsets after its last commit will be read again")]
     public static partial void CloseAbandoned(ILogger logger, string applicationId, double seconds);
 }

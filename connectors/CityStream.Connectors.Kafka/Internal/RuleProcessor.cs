@@ -45,15 +45,9 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
     private static readonly TimeSpan AlertFlushInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly RuleHostContext? _host;
-    private readonly DecodedBatch _decoded = new();
-    private readonly RuntimeOutput _output = new();
-    private readonly PendingOutput _pending = new();
-    private RuleRuntime? _runtime;
+    private TaskPipeline? _pipeline;
     private RuntimeStateStore? _state;
     private CommitHookedStore? _hook;
-    private bool _restored;
-    private string? _lastTopic;
-    private SourceSchema? _lastSchema;
 
     /// <summary>The template instance Streamiz's <see cref="ProcessorBuilder{K,V}"/> needs; never processes.</summary>
     public RuleProcessor()
@@ -76,7 +70,7 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
             return;
         }
 
-        _runtime = new RuleRuntime(host.Rules);
+        _pipeline = new TaskPipeline(host);
         _state = new RuntimeStateStore((IKeyValueStore<string, byte[]>)context.GetStateStore(RuntimeStateStore.Name));
         _hook = host.CommitHooks.Take(context.Id);
         _hook.BeforeCommit = BeforeCommit;
@@ -87,52 +81,23 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
     public void Process(Record<byte[], byte[]> record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var host = _host!;
-        var runtime = _runtime!;
-        if (!_restored)
+        var pipeline = _pipeline!;
+        if (!pipeline.Restored)
         {
-            runtime.Restore(_state!);
-            _restored = true;
-        }
-
-        var rules = host.Rules;
-        if (!ReferenceEquals(runtime.Rules, rules))
-        {
-            runtime.Swap(rules);
+            pipeline.Restore(_state!);
         }
 
         var position = record.TopicPartitionOffset;
-        var topic = position.Topic;
-        var origin = new EventOrigin(topic, position.Partition.Value, position.Offset.Value);
-        var contentType = ContentTypeHeader.Read(record.Headers);
-        var payload = record.Value ?? [];
-        _decoded.Clear();
-        _output.Clear();
-
-        var schema = SchemaFor(topic);
-        if (schema is null)
-        {
-            _pending.AddLetter(new DeadLetter(topic, DeadLetterReasons.UnknownSource, $"no source schema reads topic '{topic}'", origin, payload), contentType);
-            _pending.AddCounts(1, 0);
-            EngineMetrics.EventsIn.WithLabels(topic).Inc();
-            EngineMetrics.DeadLettered.WithLabels(topic, DeadLetterReasons.UnknownSource).Inc();
-        }
-        else
-        {
-            EventCodec.Decode(schema, payload, contentType, origin, _decoded);
-            RunDecoded(runtime, contentType);
-        }
-
-        _pending.TryHandOff(host, host.Stopping);
+        pipeline.Process(position.Topic, position.Partition.Value, position.Offset.Value, ContentTypeHeader.Read(record.Headers), record.Value ?? []);
     }
 
     public void Close()
     {
         // Streamiz 1.8 closes processors after the closing commit, so nothing should be pending; if a version closed them first, the
         // output still reaches the sinks before the offsets can be committed.
-        if (_restored && _pending.HasRecords && !_host!.Stopping.IsCancellationRequested)
+        if (_pipeline is { Restored: true, HasUnwrittenRecords: true } && !_host!.Stopping.IsCancellationRequested)
         {
-            _pending.Write(_host, _host.Stopping);
+            _pipeline.WriteOutput();
         }
 
         if (_hook is not null)
@@ -142,64 +107,31 @@ internal sealed class RuleProcessor : IProcessor<byte[], byte[]>
         }
     }
 
-    private void RunDecoded(RuleRuntime runtime, string? contentType)
-    {
-        var events = _decoded.Events;
-        long processed = 0;
-        for (var i = 0; i < events.Count; i++)
-        {
-            var lateBefore = _output.DeadLetters.Count;
-            runtime.Process(events[i], _output);
-            if (_output.DeadLetters.Count == lateBefore)
-            {
-                processed++;
-            }
-        }
-
-        _pending.AddCounts(events.Count + _decoded.DeadLetters.Count, processed);
-        _pending.AddLetters(_decoded.DeadLetters, contentType);
-        _pending.AddLetters(_output.DeadLetters, contentType);
-        _pending.AddAlerts(_output.Alerts);
-    }
-
     private void BeforeCommit()
     {
         // Nothing ran before the restore: a checkpoint now would overwrite the restored clock with an empty one.
-        if (!_restored)
+        if (_pipeline is not { Restored: true } pipeline)
         {
             return;
         }
 
-        var host = _host!;
-        _pending.Write(host, host.Stopping);
-        _runtime!.Checkpoint(_state!);
+        pipeline.WriteOutput();
+        pipeline.Checkpoint(_state!);
     }
 
     private void FlushAlerts()
     {
-        if (_restored)
+        if (_pipeline is { Restored: true } pipeline)
         {
-            _pending.TryHandOff(_host!, _host!.Stopping);
+            pipeline.HandOffOutput();
         }
     }
 
     private void PublishStateMetrics()
     {
-        if (_restored)
+        if (_pipeline is { Restored: true } pipeline)
         {
-            _runtime!.PublishStateMetrics();
+            pipeline.PublishStateMetrics();
         }
-    }
-
-    private SourceSchema? SchemaFor(string topic)
-    {
-        // The consumer hands out the same few topic names over and over; skip the prefix strip and lookup when it repeats.
-        if (!string.Equals(topic, _lastTopic, StringComparison.Ordinal))
-        {
-            _lastSchema = _host!.Schemas.ByTopic(topic, _host.TopicPrefix);
-            _lastTopic = topic;
-        }
-
-        return _lastSchema;
     }
 }

@@ -69,6 +69,17 @@ internal static class TopicProvisioner
         await EnsureAsync(bootstrapServers, missing, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The number of partitions of <paramref name="topic"/>.</summary>
+    /// <exception cref="InvalidOperationException">The topic does not exist.</exception>
+    public static int PartitionCount(string bootstrapServers, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => string.Equals(t.Topic, topic, StringComparison.Ordinal));
+        return metadata is { Error.Code: ErrorCode.NoError, Partitions.Count: > 0 }
+            ? metadata.Partitions.Count
+            : throw new InvalidOperationException($"topic '{topic}' does not exist: {metadata?.Error.Reason ?? "no metadata"}");
+    }
+
     /// <summary>A source or dead-letter topic: the broker's default partition count and replication.</summary>
     public static TopicSpecification Plain(string name) => new() { Name = name, NumPartitions = -1, ReplicationFactor = -1 };
 

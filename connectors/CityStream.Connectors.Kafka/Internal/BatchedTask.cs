@@ -1,0 +1,158 @@
+using Confluent.Kafka;
+
+namespace CityStream.Connectors.Kafka.Internal;
+
+/// <summary>
+/// Task p of a <see cref="BatchedStreamThread"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
+/// changelog partition p. Records of a poll are gathered per topic (each in offset order) and then run merged by record timestamp,
+/// smallest first — the order Streamiz's partition grouper gives a task, so both modes see the sources of a task interleaved alike.
+/// </summary>
+internal sealed class BatchedTask
+{
+    private readonly List<Inbox> _inboxes = [];
+    private Inbox? _lastInbox;
+
+    public BatchedTask(int partition, TaskPipeline pipeline, ChangelogState state)
+    {
+        Partition = partition;
+        Pipeline = pipeline;
+        State = state;
+    }
+
+    public int Partition { get; }
+
+    public TaskPipeline Pipeline { get; }
+
+    public ChangelogState State { get; }
+
+    /// <summary>Whether records were run since the last commit.</summary>
+    public bool Uncommitted { get; private set; }
+
+    public void Add(ConsumeResult<Ignore, byte[]> record)
+    {
+        var inbox = _lastInbox;
+        if (inbox is null || !string.Equals(inbox.Topic, record.Topic, StringComparison.Ordinal))
+        {
+            inbox = InboxOf(record.Topic);
+            _lastInbox = inbox;
+        }
+
+        inbox.Records.Add(record);
+    }
+
+    /// <summary>Runs every record gathered since the last call, merged by timestamp across topics, and empties the inboxes.</summary>
+    public void RunGathered()
+    {
+        Inbox? only = null;
+        var filled = 0;
+        foreach (var inbox in _inboxes)
+        {
+            if (inbox.Records.Count > 0)
+            {
+                only = inbox;
+                filled++;
+            }
+        }
+
+        if (filled == 0)
+        {
+            return;
+        }
+
+        if (filled == 1)
+        {
+            foreach (var record in only!.Records)
+            {
+                Run(record);
+            }
+        }
+        else
+        {
+            RunMerged();
+        }
+
+        foreach (var inbox in _inboxes)
+        {
+            if (inbox.Records.Count > 0)
+            {
+                inbox.NextOffset = inbox.Records[^1].Offset.Value + 1;
+                inbox.Records.Clear();
+                inbox.Head = 0;
+            }
+        }
+
+        Uncommitted = true;
+    }
+
+    /// <summary>Adds the position after the last record run of each topic to <paramref name="offsets"/>, and marks the task committed.</summary>
+    public void CollectOffsets(List<TopicPartitionOffset> offsets)
+    {
+        foreach (var inbox in _inboxes)
+        {
+            if (inbox.NextOffset >= 0)
+            {
+                offsets.Add(new TopicPartitionOffset(inbox.Topic, Partition, inbox.NextOffset));
+            }
+        }
+
+        Uncommitted = false;
+    }
+
+    private void RunMerged()
+    {
+        while (true)
+        {
+            Inbox? next = null;
+            var nextTime = long.MaxValue;
+            foreach (var inbox in _inboxes)
+            {
+                if (inbox.Head < inbox.Records.Count)
+                {
+                    var time = inbox.Records[inbox.Head].Message.Timestamp.UnixTimestampMs;
+                    if (next is null || time < nextTime)
+                    {
+                        next = inbox;
+                        nextTime = time;
+                    }
+                }
+            }
+
+            if (next is null)
+            {
+                return;
+            }
+
+            Run(next.Records[next.Head++]);
+        }
+    }
+
+    private void Run(ConsumeResult<Ignore, byte[]> record) =>
+        Pipeline.Process(record.Topic, Partition, record.Offset.Value, ContentTypeHeader.Read(record.Message.Headers), record.Message.Value ?? []);
+
+    private Inbox InboxOf(string topic)
+    {
+        foreach (var inbox in _inboxes)
+        {
+            if (string.Equals(inbox.Topic, topic, StringComparison.Ordinal))
+            {
+                return inbox;
+            }
+        }
+
+        var created = new Inbox(topic);
+        _inboxes.Add(created);
+        return created;
+    }
+
+    private sealed class Inbox(string topic)
+    {
+        public string Topic { get; } = topic;
+
+        public List<ConsumeResult<Ignore, byte[]>> Records { get; } = [];
+
+        public int Head { get; set; }
+
+        /// <summary>The offset after the last record run; -1 before any.</summary>
+        public long NextOffset { get; set; } = -1;
+    }
+}
