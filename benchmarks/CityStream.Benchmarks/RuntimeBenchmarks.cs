@@ -108,3 +108,54 @@ public class AlertBuildBenchmarks
         return _output.Alerts.Count == 0 ? 0 : AlertJson.SerializeToUtf8Bytes(_output.Alerts[0]).Length;
     }
 }
+
+/// <summary>
+/// The peers' rule (tumbling 60 s count per key, alert at 5) on the peers' events: one alert per ~6 events, each with 5 evidence
+/// events. With and without writing each alert as the JSON the sinks write; the difference is the cost of an alert's JSON.
+/// </summary>
+[MemoryDiagnoser]
+public class WindowAlertBenchmarks
+{
+    private const int Keys = 10_000;
+    private readonly RuntimeOutput _output = new();
+    private RuleRuntime _runtime = null!;
+    private CityEvent[] _events = [];
+    private long _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _runtime = new RuleRuntime(E2e.PeerRule.Compile());
+        _events = new CityEvent[Keys * 12];
+        for (var i = 0; i < _events.Length; i++)
+        {
+            _events[i] = PeerWorkload.Event(i, Keys);
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public int PeersRulePerEvent() => Step(serialize: false);
+
+    [Benchmark]
+    public int PeersRulePerEventWithAlertJson() => Step(serialize: true);
+
+    private int Step(bool serialize)
+    {
+        // Events come round again a whole number of windows later, so every window fills and alerts as in the Kafka runs.
+        var i = _next++;
+        var evt = _events[i % _events.Length];
+        evt.SetNumber(evt.Schema.TimeField.Index, PeerWorkload.BaseTime + i);
+        _output.Clear();
+        _runtime.Process(evt, _output);
+        var bytes = 0;
+        if (serialize)
+        {
+            foreach (var alert in _output.Alerts)
+            {
+                bytes += AlertJson.SerializeToUtf8Bytes(alert).Length;
+            }
+        }
+
+        return bytes + _output.Alerts.Count;
+    }
+}

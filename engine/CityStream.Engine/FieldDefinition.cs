@@ -9,6 +9,7 @@ public sealed class FieldDefinition
     {
         Name = name;
         Utf8Name = System.Text.Encoding.UTF8.GetBytes(name);
+        JsonName = System.Text.Json.JsonEncodedText.Encode(name);
         Index = index;
         Type = type;
         Description = description;
@@ -28,6 +29,9 @@ public sealed class FieldDefinition
 
     /// <summary>The name as UTF-8, to compare with a JSON property name without decoding it.</summary>
     internal byte[] Utf8Name { get; }
+
+    /// <summary>The name as a JSON property name, escaped once (alert evidence writes it for every event).</summary>
+    internal System.Text.Json.JsonEncodedText JsonName { get; }
 
     /// <summary>The schema the field belongs to.</summary>
     internal SourceSchema? Owner { get; set; }

@@ -21,6 +21,7 @@ public sealed class SourceSchema
         }
 
         Name = name;
+        JsonName = System.Text.Json.JsonEncodedText.Encode(name);
         Topic = topic;
         AllowedLateness = allowedLateness;
         Title = title;
@@ -46,6 +47,9 @@ public sealed class SourceSchema
 
     /// <summary>Source name used in rule packs (e.g. <c>vehicle_gps</c>).</summary>
     public string Name { get; }
+
+    /// <summary>The name as a JSON string, escaped once (alert evidence writes it for every event).</summary>
+    internal System.Text.Json.JsonEncodedText JsonName { get; }
 
     /// <summary>Human title from the schema.</summary>
     public string Title { get; }

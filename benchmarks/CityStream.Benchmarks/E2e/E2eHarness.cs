@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CityStream.Connectors.Kafka;
 
 namespace CityStream.Benchmarks.E2e;
 
@@ -86,6 +87,8 @@ internal static class E2eHarness
         yield return Child(o, "kafka.citystream-host.arrow");
         yield return Child(o, "kafka.citystream-host.peer-rule.json");
         yield return Child(o, "kafka.citystream-host.peer-rule.arrow");
+        yield return Child(o, "kafka.citystream-host.peer-rule.json.streamiz");
+        yield return Child(o, "kafka.citystream-host.json.streamiz");
         yield return Child(o, "kafka.latency.citystream-consumer");
         yield return Child(o, "kafka.latency.citystream-host");
     }
@@ -166,6 +169,8 @@ internal static class E2eHarness
         "kafka.citystream-host.arrow" => await KafkaMeasurements.HostAsync(o, arrow: true).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.json" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.arrow" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: true).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.json.streamiz" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, KafkaConsumption.Streamiz).ConfigureAwait(false),
+        "kafka.citystream-host.json.streamiz" => await KafkaMeasurements.HostAsync(o, arrow: false, mode: KafkaConsumption.Streamiz).ConfigureAwait(false),
         "kafka.latency.citystream-consumer" => await LatencyRun.RunAsync(o).ConfigureAwait(false),
         "kafka.latency.citystream-host" => await HostLatencyRun.RunAsync(o).ConfigureAwait(false),
         _ => throw new ArgumentException("unknown measurement " + name),

@@ -65,17 +65,17 @@ internal static class KafkaMeasurements
     }
 
     /// <summary>CityStream's KafkaHost (Streamiz, 2 stream threads) with every shipped pack on the hotline-schema load; alerts to Redis when given.</summary>
-    public static async Task<Measurement> HostAsync(E2eOptions o, bool arrow, int threads = 2)
+    public static async Task<Measurement> HostAsync(E2eOptions o, bool arrow, int threads = 2, KafkaConsumption mode = KafkaConsumption.Batched)
     {
-        var name = (arrow ? "kafka.citystream-host.arrow" : "kafka.citystream-host.json") + (threads == 2 ? string.Empty : $".{threads}-thread");
+        var name = (arrow ? "kafka.citystream-host.arrow" : "kafka.citystream-host.json") + (threads == 2 ? string.Empty : $".{threads}-thread") + ModeSuffix(mode);
         var sinks = new List<IAlertSink>();
         if (o.Redis is not null)
         {
             sinks.Add(await RedisAlertSink.ConnectAsync(new RedisSinkOptions { Configuration = o.Redis, KeyPrefix = o.RunId + ":" }, CancellationToken.None).ConfigureAwait(false));
         }
 
-        var options = HostOptions(o, "host-" + (arrow ? "arrow" : "json") + "-t" + threads, KafkaTopics.HostPrefix(o, arrow), threads);
-        var what = $"KafkaHost, {threads} thread{(threads == 1 ? string.Empty : "s")}, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink");
+        var options = HostOptions(o, "host-" + (arrow ? "arrow" : "json") + "-t" + threads + ModeSuffix(mode), KafkaTopics.HostPrefix(o, arrow), threads, mode);
+        var what = $"KafkaHost ({ModeName(mode)}), {threads} thread{(threads == 1 ? string.Empty : "s")}, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink");
         return await RunHostAsync(o, name, options, RulePacks.Shipped(), sinks, "hotline", what).ConfigureAwait(false);
     }
 
@@ -83,16 +83,21 @@ internal static class KafkaMeasurements
     /// The KafkaHost on the peers' own topic (JSON, as Kafka Streams and Flink read it) or on the same events in Arrow batches, with
     /// the peers' rule only; alerts go to the <c>warnings.peers</c> topic (the peers write theirs to a topic too), not to Redis.
     /// </summary>
-    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow)
+    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow, KafkaConsumption mode = KafkaConsumption.Batched)
     {
-        var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json"), arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2);
+        var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json") + ModeSuffix(mode), arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2, mode);
         options.Schemas = new SchemaRegistry([PeerWorkload.Schema]);
-        var what = "KafkaHost, 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic";
-        return await RunHostAsync(o, arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json", options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
+        var what = $"KafkaHost ({ModeName(mode)}), 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic";
+        return await RunHostAsync(o, (arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json") + ModeSuffix(mode), options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
     }
 
-    private static KafkaHostOptions HostOptions(E2eOptions o, string id, string prefix, int threads) => new()
+    private static string ModeSuffix(KafkaConsumption mode) => mode == KafkaConsumption.Streamiz ? ".streamiz" : string.Empty;
+
+    private static string ModeName(KafkaConsumption mode) => mode == KafkaConsumption.Streamiz ? "Streamiz consumption" : "batched consumption";
+
+    private static KafkaHostOptions HostOptions(E2eOptions o, string id, string prefix, int threads, KafkaConsumption mode) => new()
     {
+        Consumption = mode,
         BootstrapServers = o.Bootstrap!,
         ApplicationId = o.RunId + "-" + id,
         TopicPrefix = prefix,

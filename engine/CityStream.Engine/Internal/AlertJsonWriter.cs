@@ -34,58 +34,69 @@ internal static class AlertJsonWriter
     public static void Write(Utf8JsonWriter writer, Alert alert)
     {
         writer.WriteStartObject();
-        writer.WriteString("id", alert.Id);
-        writer.WriteString("rule", alert.Rule);
-        writer.WriteString("pack", alert.Pack);
-        writer.WriteString("severity", alert.Severity);
-        writer.WriteString("title", alert.Title);
-        writer.WriteString("message", alert.Message);
-        writer.WriteString("key", alert.Key);
-        writer.WriteNumber("first_event_time", alert.FirstEventTime);
-        writer.WriteNumber("last_event_time", alert.LastEventTime);
-        writer.WriteNumber("emit_time", alert.EmitTime);
+        writer.WriteString(Names.Id, alert.Id);
+        writer.WriteString(Names.Rule, alert.Rule);
+        writer.WriteString(Names.Pack, alert.Pack);
+        writer.WriteString(Names.Severity, alert.Severity);
+        writer.WriteString(Names.Title, alert.Title);
+        writer.WriteString(Names.Message, alert.Message);
+        writer.WriteString(Names.Key, alert.Key);
+        writer.WriteNumber(Names.FirstEventTime, alert.FirstEventTime);
+        writer.WriteNumber(Names.LastEventTime, alert.LastEventTime);
+        writer.WriteNumber(Names.EmitTime, alert.EmitTime);
         if (alert.Location is { } location)
         {
-            writer.WriteStartObject("location");
-            writer.WriteNumber("lat", location.Lat);
-            writer.WriteNumber("lon", location.Lon);
+            writer.WriteStartObject(Names.Location);
+            writer.WriteNumber(Names.Lat, location.Lat);
+            writer.WriteNumber(Names.Lon, location.Lon);
             writer.WriteEndObject();
         }
         else
         {
-            writer.WriteNull("location");
+            writer.WriteNull(Names.Location);
         }
 
-        WriteStringOrNull(writer, "grid", alert.Grid);
-        WriteStringOrNull(writer, "district", alert.District);
-        writer.WriteStartArray("evidence");
-        foreach (var evidence in alert.Evidence)
+        WriteStringOrNull(writer, Names.Grid, alert.Grid);
+        WriteStringOrNull(writer, Names.District, alert.District);
+        writer.WriteStartArray(Names.Evidence);
+        if (alert.Content is { } content)
         {
-            WriteEvidence(writer, evidence);
+            // Straight from the events the rule kept: no evidence records, no boxed values.
+            foreach (var evt in content.EvidenceEvents)
+            {
+                WriteEvidence(writer, evt, content.EvidenceFields);
+            }
+        }
+        else
+        {
+            foreach (var evidence in alert.Evidence)
+            {
+                WriteEvidence(writer, evidence);
+            }
         }
 
         writer.WriteEndArray();
-        writer.WriteStartObject("labels");
+        writer.WriteStartObject(Names.Labels);
         foreach (var (name, value) in alert.Labels)
         {
             writer.WriteString(name, value);
         }
 
         writer.WriteEndObject();
-        WriteStringOrNull(writer, "route", alert.Route);
+        WriteStringOrNull(writer, Names.Route, alert.Route);
         writer.WriteEndObject();
     }
 
     private static void WriteEvidence(Utf8JsonWriter writer, AlertEvidence evidence)
     {
         writer.WriteStartObject();
-        writer.WriteString("event_id", evidence.EventId);
-        writer.WriteString("source", evidence.Source);
-        writer.WriteString("topic", evidence.Topic);
-        writer.WriteNumber("partition", evidence.Partition);
-        writer.WriteNumber("offset", evidence.Offset);
-        writer.WriteNumber("event_time", evidence.EventTime);
-        writer.WriteStartObject("fields");
+        writer.WriteString(Names.EventId, evidence.EventId);
+        writer.WriteString(Names.Source, evidence.Source);
+        writer.WriteString(Names.Topic, evidence.Topic);
+        writer.WriteNumber(Names.Partition, evidence.Partition);
+        writer.WriteNumber(Names.Offset, evidence.Offset);
+        writer.WriteNumber(Names.EventTime, evidence.EventTime);
+        writer.WriteStartObject(Names.Fields);
         foreach (var (name, value) in evidence.Fields)
         {
             writer.WritePropertyName(name);
@@ -119,7 +130,53 @@ internal static class AlertJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteEvidence(Utf8JsonWriter writer, CityEvent evt, IReadOnlyList<FieldDefinition> fields)
+    {
+        // The same JSON as an AlertEvidence built from the event (Runtime.AlertContent.BuildEvidence) writes.
+        writer.WriteStartObject();
+        writer.WriteString(Names.EventId, evt.Id);
+        writer.WriteString(Names.Source, evt.Schema.JsonName);
+        writer.WriteString(Names.Topic, evt.Origin.Topic);
+        writer.WriteNumber(Names.Partition, evt.Origin.Partition);
+        writer.WriteNumber(Names.Offset, evt.Origin.Offset);
+        writer.WriteNumber(Names.EventTime, evt.Timestamp);
+        writer.WriteStartObject(Names.Fields);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (!ReferenceEquals(field.Owner, evt.Schema))
+            {
+                continue;
+            }
+
+            if (!evt.Has(field))
+            {
+                writer.WriteNull(field.JsonName);
+                continue;
+            }
+
+            switch (field.Type)
+            {
+                case FieldType.String:
+                    writer.WriteString(field.JsonName, evt.GetString(field.Index));
+                    break;
+                case FieldType.Boolean:
+                    writer.WriteBoolean(field.JsonName, evt.GetNumber(field.Index) != 0);
+                    break;
+                case FieldType.Integer or FieldType.Timestamp:
+                    writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
+                    break;
+                default:
+                    writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
         if (value is null)
         {
@@ -129,5 +186,35 @@ internal static class AlertJsonWriter
         {
             writer.WriteString(name, value);
         }
+    }
+
+    /// <summary>Property names escaped once, not per alert.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Rule = JsonEncodedText.Encode("rule");
+        public static readonly JsonEncodedText Pack = JsonEncodedText.Encode("pack");
+        public static readonly JsonEncodedText Severity = JsonEncodedText.Encode("severity");
+        public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+        public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+        public static readonly JsonEncodedText Key = JsonEncodedText.Encode("key");
+        public static readonly JsonEncodedText FirstEventTime = JsonEncodedText.Encode("first_event_time");
+        public static readonly JsonEncodedText LastEventTime = JsonEncodedText.Encode("last_event_time");
+        public static readonly JsonEncodedText EmitTime = JsonEncodedText.Encode("emit_time");
+        public static readonly JsonEncodedText Location = JsonEncodedText.Encode("location");
+        public static readonly JsonEncodedText Lat = JsonEncodedText.Encode("lat");
+        public static readonly JsonEncodedText Lon = JsonEncodedText.Encode("lon");
+        public static readonly JsonEncodedText Grid = JsonEncodedText.Encode("grid");
+        public static readonly JsonEncodedText District = JsonEncodedText.Encode("district");
+        public static readonly JsonEncodedText Evidence = JsonEncodedText.Encode("evidence");
+        public static readonly JsonEncodedText Labels = JsonEncodedText.Encode("labels");
+        public static readonly JsonEncodedText Route = JsonEncodedText.Encode("route");
+        public static readonly JsonEncodedText EventId = JsonEncodedText.Encode("event_id");
+        public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText Topic = JsonEncodedText.Encode("topic");
+        public static readonly JsonEncodedText Partition = JsonEncodedText.Encode("partition");
+        public static readonly JsonEncodedText Offset = JsonEncodedText.Encode("offset");
+        public static readonly JsonEncodedText EventTime = JsonEncodedText.Encode("event_time");
+        public static readonly JsonEncodedText Fields = JsonEncodedText.Encode("fields");
     }
 }

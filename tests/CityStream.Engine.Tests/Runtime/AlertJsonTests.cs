@@ -27,14 +27,37 @@ public sealed class AlertJsonTests
             alert: { title: "{camera_id}" }
         """;
 
+    // Evidence of every field type, and of optional fields the event lacks (written as null).
+    private const string TypesPack = """
+        pack: types
+        rules:
+          - id: police.any
+            kind: match
+            source: police_event
+            where: major && !has(summary)
+            key: case_no
+            alert: { title: "{event_class} {district}" }
+          - id: utility.period
+            kind: match
+            source: utility
+            where: "has(period_s) ? period_s > 60 : value > 1.5"
+            key: dwelling_id
+            alert: { title: "{kind} {grid}" }
+        """;
+
     private static List<Alert> Alerts()
     {
-        var result = RuleSet.FromYaml([("fire.yaml", Pack)]);
+        var result = RuleSet.FromYaml([("fire.yaml", Pack), ("types.yaml", TypesPack)]);
         Assert.Empty(result.Errors);
         var runtime = new RuleRuntime(result.RuleSet!);
         var output = new RuntimeOutput();
         runtime.Process(TestEvents.Smoke("v1", TestEvents.T0, confidence: 0.97), output);
         runtime.Process(TestEvents.Make("video_alert", ("id", "v2"), ("ts", TestEvents.T0 + 1), ("camera_id", "cam-2"), ("alert_type", "smoke"), ("confidence", 0.6)), output);
+        runtime.Process(TestEvents.Make("police_event", ("id", "p1"), ("ts", TestEvents.T0 + 2), ("event_class", "theft"), ("major", true)), output);
+        runtime.Process(TestEvents.Make("utility", ("id", "u1"), ("ts", TestEvents.T0 + 3), ("dwelling_id", "d-1"), ("kind", "water"), ("value", 2.25)), output);
+        runtime.Process(TestEvents.Make("utility", ("id", "u2"), ("ts", TestEvents.T0 + 4), ("dwelling_id", "d-2"), ("kind", "gas"), ("value", 0.5), ("period_s", 3600L), ("grid", "G1")), output);
+        Assert.Contains(output.Alerts, a => a.Rule == "police.any");
+        Assert.Equal(2, output.Alerts.Count(a => a.Rule == "utility.period"));
         return output.Alerts;
     }
 
@@ -42,7 +65,7 @@ public sealed class AlertJsonTests
     public void Hand_written_alert_json_is_byte_for_byte_what_the_generated_serializer_writes()
     {
         var alerts = Alerts().ToList();
-        Assert.True(alerts.Count >= 3);
+        Assert.True(alerts.Count >= 6);
         foreach (var alert in alerts)
         {
             var generated = JsonSerializer.SerializeToUtf8Bytes(alert, AlertJsonContext.Default.Alert);

@@ -9,6 +9,12 @@ namespace CityStream.Engine.Internal.Runtime;
 /// </summary>
 internal sealed class AlertContent(CompiledRule rule, string key, CityEvent primary, CityEvent[] evidence, IReadOnlyDictionary<string, string>? extras)
 {
+    /// <summary>The evidence events, oldest first.</summary>
+    public CityEvent[] EvidenceEvents => evidence;
+
+    /// <summary>The fields whose values each evidence event shows (those of other sources are skipped).</summary>
+    public IReadOnlyList<FieldDefinition> EvidenceFields => rule.EvidenceFields;
+
     public string RenderTitle() => rule.Title.Render(primary, key, extras);
 
     public string RenderMessage() => rule.Message.Render(primary, key, extras);
