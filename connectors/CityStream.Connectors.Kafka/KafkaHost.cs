@@ -39,8 +39,7 @@ public sealed class KafkaHost : IAsyncDisposable
     private KafkaAlertSink? _warnings;
     private KafkaDeadLetterSink? _deadLetters;
     private KafkaStream? _stream;
-    private List<BatchedStreamThread>? _threads;
-    private int _failedThreads;
+    private BatchedConsumerLoop? _batched;
     private volatile Exception? _failure;
 
     /// <summary>Creates a host; nothing connects before <see cref="StartAsync"/>.</summary>
@@ -94,7 +93,7 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The existing source topics differ in their partition counts.</exception>
     public async Task StartAsync(CancellationToken ct)
     {
-        if (_stream is not null || _threads is not null)
+        if (_stream is not null || _batched is not null)
         {
             throw new InvalidOperationException("the host is already started");
         }
@@ -148,11 +147,11 @@ public sealed class KafkaHost : IAsyncDisposable
     public async Task StopAsync()
     {
         var stopped = false;
-        if (_threads is { } threads)
+        if (_batched is { } batched)
         {
             stopped = true;
-            _threads = null;
-            await StopBatchedAsync(threads).ConfigureAwait(false);
+            _batched = null;
+            await StopBatchedAsync(batched).ConfigureAwait(false);
         }
 
         if (_stream is { } stream)
@@ -214,52 +213,37 @@ public sealed class KafkaHost : IAsyncDisposable
         var changelog = ChangelogTopic;
         var partitions = TopicProvisioner.PartitionCount(_options.BootstrapServers, sources[0]);
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
-        var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest);
-        var threads = new List<BatchedStreamThread>(_options.Threads);
-        for (var i = 0; i < _options.Threads; i++)
-        {
-            threads.Add(new BatchedStreamThread(i, settings, context, OnBatchedThreadFailed));
-        }
-
+        var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads);
+        var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);
         ct.ThrowIfCancellationRequested();
-        _threads = threads;
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
+        _batched = batched;
+        batched.Start();
     }
 
-    private async Task StopBatchedAsync(List<BatchedStreamThread> threads)
+    private async Task StopBatchedAsync(BatchedConsumerLoop batched)
     {
-        foreach (var thread in threads)
-        {
-            thread.RequestStop();
-        }
+        batched.RequestStop();
 
-        // Each thread commits what it ran and leaves the group; Join blocks, so off the caller's thread.
-        var joined = Task.Run(() => threads.TrueForAll(t => t.Join(CleanStopTimeout)));
+        // The loop commits what it ran and leaves the group; Join blocks, so off the caller's thread.
+        var joined = Task.Run(() => batched.Join(CleanStopTimeout));
         if (await Task.WhenAny(joined, Task.Delay(CleanStopTimeout)).ConfigureAwait(false) == joined && await joined.ConfigureAwait(false))
         {
             return;
         }
 
-        // A sink outage keeps a thread in its retry loop; end it so the thread can exit without committing.
+        // A sink outage keeps the loop in its retry loop; end it so the thread can exit without committing.
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var after = Task.Run(() => threads.TrueForAll(t => t.Join(AbandonCloseTimeout)));
-        if (await Task.WhenAny(after, Task.Delay(AbandonCloseTimeout)).ConfigureAwait(false) != after || !await after.ConfigureAwait(false))
+        if (!await Task.Run(() => batched.Join(AbandonCloseTimeout)).ConfigureAwait(false))
         {
             HostLog.CloseAbandoned(HostLog.Logger, _options.ApplicationId, (CleanStopTimeout + AbandonCloseTimeout).TotalSeconds);
         }
     }
 
-    private void OnBatchedThreadFailed(Exception exception)
+    private void OnBatchedLoopFailed(Exception exception)
     {
         Interlocked.CompareExchange(ref _failure, exception, null);
         HostLog.StreamThreadFailed(HostLog.Logger, _options.ApplicationId, exception);
-        if (Interlocked.Increment(ref _failedThreads) == _options.Threads)
-        {
-            HostLog.ApplicationFailed(HostLog.Logger, _options.ApplicationId);
-        }
+        HostLog.ApplicationFailed(HostLog.Logger, _options.ApplicationId);
     }
 
     private ExceptionHandlerResponse OnStreamThreadException(Exception exception)

@@ -20,7 +20,10 @@ public sealed class KafkaHostOptions
     /// <summary>How the source topics are consumed: by the host's own batched consumer loop (the default) or as a Streamiz application.</summary>
     public KafkaConsumption Consumption { get; set; } = KafkaConsumption.Batched;
 
-    /// <summary>Number of stream threads (each a consumer-group member holding some of the partitions).</summary>
+    /// <summary>
+    /// Threads that run the host's tasks (one per partition number) at once. Batched: one consumer, its tasks run on up to this many
+    /// threads; Streamiz: this many stream threads, each a consumer-group member holding some of the partitions.
+    /// </summary>
     public int Threads { get; set; } = 1;
 
     /// <summary>Directory of Streamiz state (stores, checkpoints) in the <see cref="KafkaConsumption.Streamiz"/> mode; null: a folder in the temp directory.</summary>

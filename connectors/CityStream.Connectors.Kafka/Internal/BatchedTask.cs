@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace CityStream.Connectors.Kafka.Internal;
 
 /// <summary>
-/// Task p of a <see cref="BatchedStreamThread"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
+/// Task p of a <see cref="BatchedConsumerLoop"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
 /// changelog partition p. Records of a poll are gathered per topic (each in offset order) and then run merged by record timestamp,
 /// smallest first — the order Streamiz's partition grouper gives a task, so both modes see the sources of a task interleaved alike.
 /// </summary>
@@ -24,6 +24,23 @@ internal sealed class BatchedTask
     public TaskPipeline Pipeline { get; }
 
     public ChangelogState State { get; }
+
+    /// <summary>Whether records were gathered and not yet run.</summary>
+    public bool HasGathered
+    {
+        get
+        {
+            foreach (var inbox in _inboxes)
+            {
+                if (inbox.Records.Count > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>Whether records were run since the last commit.</summary>
     public bool Uncommitted { get; private set; }

@@ -3,21 +3,30 @@ using Confluent.Kafka;
 namespace CityStream.Connectors.Kafka.Internal;
 
 /// <summary>
-/// One stream thread of the <see cref="KafkaConsumption.Batched"/> host: a member of the application's consumer group (range
-/// assignment, so a member holds partition p of every co-partitioned source), one <see cref="BatchedTask"/> per partition number.
-/// It polls what the consumer has buffered (up to <see cref="MaxPollRecords"/>), runs it task by task, and every commit interval
-/// writes the tasks' output to the sinks, their changed state to the changelog, and then commits the offsets — the same order and the
-/// same at-least-once guarantee as the Streamiz mode (see <see cref="RuleProcessor"/>), paid once per batch instead of per record.
+/// The consumer of the <see cref="KafkaConsumption.Batched"/> host: one member of the application's consumer group (range assignment,
+/// so a member holds partition p of every co-partitioned source) with one <see cref="BatchedTask"/> per partition number. Its thread
+/// polls what the consumer has buffered (up to <see cref="MaxPollRecords"/>), runs the tasks that got records on up to
+/// <see cref="BatchedThreadSettings.Workers"/> threads at once, and every commit interval writes the tasks' output to the sinks, their
+/// changed state to the changelog, and then commits the offsets — the same order and the same at-least-once guarantee as the
+/// Streamiz mode (see <see cref="RuleProcessor"/>), paid once per batch instead of per record.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Why not Streamiz's stream thread here: Streamiz runs every record through its task, record queue, partition grouper and latency
 /// sensors one at a time, which on the JSON benchmark (one event per record) was two thirds of the stream thread's time
 /// (benchmarks/RESULTS.md). A consumer loop that takes records in bulk and runs them straight into the runtime keeps what Streamiz
 /// gave that matters here — the consumer group, per-partition tasks, a changelog topic in Streamiz's record format, restore before
 /// the first record — at a fraction of the cost. Librdkafka does not allow custom assignors, so Streamiz itself relies on the same
 /// built-in assignment.
+/// </para>
+/// <para>
+/// Why one consumer with worker threads rather than a consumer per thread (as Streamiz and Kafka Streams do): members of one process
+/// join the group one after the other, and each join revokes every partition, commits, and restores the tasks from the changelog
+/// again; one member per process rebalances only when processes come and go, and its tasks are spread over the workers batch by
+/// batch, whatever partitions it holds.
+/// </para>
 /// </remarks>
-internal sealed class BatchedStreamThread
+internal sealed class BatchedConsumerLoop
 {
     /// <summary>Records run per poll at most: enough to pay the loop's fixed costs rarely, few enough to keep the alert hand-off prompt.</summary>
     public const int MaxPollRecords = 10_000;
@@ -35,19 +44,22 @@ internal sealed class BatchedStreamThread
     private readonly IProducer<byte[], byte[]?> _changelog;
     private readonly List<BatchedTask> _tasks = [];
     private readonly List<TopicPartitionOffset> _offsets = [];
+    private readonly List<BatchedTask> _busy = [];
+    private readonly ParallelOptions _parallel;
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onChangelogDelivery;
     private IConsumer<byte[], byte[]?>? _restoreReader;
     private BatchedTask? _lastTask;
     private volatile bool _stopRequested;
     private volatile Error? _changelogError;
 
-    public BatchedStreamThread(int index, BatchedThreadSettings settings, RuleHostContext host, Action<Exception> onFailure)
+    public BatchedConsumerLoop(BatchedThreadSettings settings, RuleHostContext host, Action<Exception> onFailure)
     {
         _host = host;
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Workers };
         _settings = settings;
         _onFailure = onFailure;
         _onChangelogDelivery = OnChangelogDelivery;
-        var clientId = $"{settings.ApplicationId}-stream-{index}";
+        var clientId = $"{settings.ApplicationId}-{Environment.ProcessId}";
         _consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -158,11 +170,30 @@ internal sealed class BatchedStreamThread
         return true;
     }
 
-    private void RunGathered()
+    private void RunGathered() => RunGathered(_tasks);
+
+    /// <summary>Runs what <paramref name="tasks"/> gathered, tasks in parallel (each task's records in order, on one thread).</summary>
+    private void RunGathered(List<BatchedTask> tasks)
     {
-        foreach (var task in _tasks)
+        _busy.Clear();
+        foreach (var task in tasks)
         {
-            task.RunGathered();
+            if (task.HasGathered)
+            {
+                _busy.Add(task);
+            }
+        }
+
+        if (_busy.Count == 1 || _parallel.MaxDegreeOfParallelism == 1)
+        {
+            foreach (var task in _busy)
+            {
+                task.RunGathered();
+            }
+        }
+        else if (_busy.Count > 1)
+        {
+            Parallel.ForEach(_busy, _parallel, static task => task.RunGathered());
         }
     }
 
@@ -192,10 +223,10 @@ internal sealed class BatchedStreamThread
     /// </summary>
     private void Commit(List<BatchedTask> tasks)
     {
+        RunGathered(tasks);
         var any = false;
         foreach (var task in tasks)
         {
-            task.RunGathered();
             if (task.Uncommitted)
             {
                 task.Pipeline.WriteOutput();
@@ -309,11 +340,12 @@ internal sealed class BatchedStreamThread
         }).Build();
 }
 
-/// <summary>What every <see cref="BatchedStreamThread"/> of a host is told.</summary>
+/// <summary>What every <see cref="BatchedConsumerLoop"/> of a host is told.</summary>
 internal sealed record BatchedThreadSettings(
     string BootstrapServers,
     string ApplicationId,
     IReadOnlyList<string> SourceTopics,
     string ChangelogTopic,
     int CommitIntervalMs,
-    bool ReadFromEarliest);
+    bool ReadFromEarliest,
+    int Workers);
