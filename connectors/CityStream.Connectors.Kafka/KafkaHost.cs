@@ -66,6 +66,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>Events run through the rules.</summary>
     public long EventsProcessed => _counters.EventsProcessed;
 
+    /// <summary>Tasks (partition numbers) this host's batched consumer holds now; 0 in the Streamiz mode.</summary>
+    internal int AssignedTasks => _batched?.TaskCount ?? 0;
+
     /// <summary>Inputs dead-lettered (malformed, invalid, late, unknown source).</summary>
     public long DeadLettered => _counters.DeadLettered;
 

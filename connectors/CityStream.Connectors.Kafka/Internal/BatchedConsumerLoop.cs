@@ -50,6 +50,7 @@ internal sealed class BatchedConsumerLoop
     private IConsumer<byte[], byte[]?>? _restoreReader;
     private BatchedTask? _lastTask;
     private volatile bool _stopRequested;
+    private int _taskCount;
     private volatile Error? _changelogError;
 
     public BatchedConsumerLoop(BatchedThreadSettings settings, RuleHostContext host, Action<Exception> onFailure)
@@ -79,6 +80,9 @@ internal sealed class BatchedConsumerLoop
         _changelog = new ProducerBuilder<byte[], byte[]?>(ProducerSettings.Create(settings.BootstrapServers, clientId + "-changelog")).Build();
         _thread = new Thread(Run) { Name = clientId, IsBackground = true };
     }
+
+    /// <summary>Tasks (partition numbers) the consumer holds now.</summary>
+    public int TaskCount => Volatile.Read(ref _taskCount);
 
     public void Start() => _thread.Start();
 
@@ -300,6 +304,8 @@ internal sealed class BatchedConsumerLoop
             pipeline.Restore(state);
             _tasks.Add(new BatchedTask(number, pipeline, state));
         }
+
+        Volatile.Write(ref _taskCount, _tasks.Count);
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
@@ -326,6 +332,7 @@ internal sealed class BatchedConsumerLoop
         }
 
         _lastTask = null;
+        Volatile.Write(ref _taskCount, _tasks.Count);
     }
 
     private IConsumer<byte[], byte[]?> RestoreReader() =>

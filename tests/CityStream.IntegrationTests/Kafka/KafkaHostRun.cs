@@ -16,8 +16,9 @@ internal static class KafkaHostRun
     /// <summary>The packs in the repository's <c>rules/</c>.</summary>
     public static RuleSet ShippedRules => LazyShippedRules.Value;
 
-    public static KafkaHostOptions Options(KafkaFixture kafka, string prefix) => new()
+    public static KafkaHostOptions Options(KafkaFixture kafka, string prefix, KafkaConsumption consumption = KafkaConsumption.Batched) => new()
     {
+        Consumption = consumption,
         BootstrapServers = kafka.BootstrapServers,
         ApplicationId = prefix + "app-" + Guid.NewGuid().ToString("N")[..8],
         TopicPrefix = prefix,

@@ -95,8 +95,10 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
         Assert.Contains(letters, l => l.Header(DeadLetterHeaders.Reason) == DeadLetterReasons.Late && l.Header(ContentTypes.HeaderName) == ContentTypes.Json);
     }
 
-    [SkippableFact]
-    public async Task Kafka_host_and_in_process_host_give_the_same_alerts_for_the_same_input()
+    [SkippableTheory]
+    [InlineData(KafkaConsumption.Batched)]
+    [InlineData(KafkaConsumption.Streamiz)]
+    public async Task Kafka_host_and_in_process_host_give_the_same_alerts_for_the_same_input(KafkaConsumption consumption)
     {
         Skip.IfNot(kafka.Available, kafka.SkipReason);
         var prefix = KafkaFixture.NewTopicPrefix();
@@ -110,7 +112,7 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
         // One partition per topic, so the broker keeps the order the in-process host read.
         await kafka.CreateTopicsAsync(input.RecordsByTopic.Keys.Select(t => prefix + t), partitions: 1);
         await KafkaHostRun.ProduceAsync(kafka, prefix, input);
-        await using (var host = new KafkaHost(KafkaHostRun.Options(kafka, prefix), rules, []))
+        await using (var host = new KafkaHost(KafkaHostRun.Options(kafka, prefix, consumption), rules, []))
         {
             await host.StartAsync(CancellationToken.None);
             await KafkaHostRun.WaitForEventsAsync(host, input.Events);
