@@ -12,7 +12,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "The citystream.yaml to run with (see README: configuration).", DefaultValueFactory = _ => "citystream.yaml" };
-        var command = new Command("run", "Run the engine on Kafka (a Streamiz application): source topics in, warnings.<pack> topics and Redis out, until Ctrl-C.") { config };
+        var command = new Command("run", "Run the engine on Kafka (batched consumer-group members, or a Streamiz application): source topics in, warnings.<pack> topics and Redis out, until Ctrl-C.") { config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;
@@ -48,6 +48,7 @@ internal static class RunCommand
                 TopicPrefix = settings.Kafka.TopicPrefix,
                 DeadLetterTopic = settings.Kafka.DeadLetterTopic,
                 Threads = settings.Kafka.Threads,
+                Consumption = settings.Kafka.Consumption,
                 StateDirectory = settings.Kafka.StateDirectory,
                 CommitIntervalMs = settings.Kafka.CommitIntervalMs,
             };

@@ -24,7 +24,9 @@ internal sealed class CityStreamConfig
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            // The one enumeration of the file is kafka.consumption: name its values, not just the one that is wrong.
+            var allowed = ex.InnerException is ArgumentException ? " (kafka.consumption is batched or streamiz)" : string.Empty;
+            throw new InvalidDataException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}{allowed}", ex);
         }
     }
 
@@ -39,6 +41,8 @@ internal sealed class CityStreamConfig
         public string DeadLetterTopic { get; set; } = "city.dlq";
 
         public int Threads { get; set; } = 1;
+
+        public CityStream.Connectors.Kafka.KafkaConsumption Consumption { get; set; } = CityStream.Connectors.Kafka.KafkaConsumption.Batched;
 
         public string? StateDirectory { get; set; }
 
