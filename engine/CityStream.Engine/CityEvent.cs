@@ -69,12 +69,19 @@ public sealed class CityEvent
     /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
     internal bool Retained { get; set; }
 
+    /// <summary>Whether the decoder left out string fields no rule reads; <see cref="RawJson"/> then holds the whole event.</summary>
+    internal bool Skipped { get; set; }
+
+    /// <summary>The record the event was decoded from, kept when the decoder left fields out, so a late dead letter still has them all.</summary>
+    internal ReadOnlyMemory<byte> RawJson { get; set; }
+
     /// <summary>
     /// Drops the values of fields outside <paramref name="keep"/>: the runtime calls it, after every rule has seen the
     /// event, on events kept in state, so a window holds only what its alerts and aggregates can still read.
     /// </summary>
     internal void Strip(ulong keep)
     {
+        RawJson = default;
         var drop = _present & ~keep;
         for (var i = 0; drop != 0 && i < _slots.Length; i++)
         {

@@ -16,7 +16,15 @@ public static class EventCodec
     /// <param name="contentType">The <c>content-type</c> header, or null for JSON.</param>
     /// <param name="origin">Where the record was read from.</param>
     /// <param name="output">Receives events and dead letters (appended).</param>
-    public static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output)
+    public static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output) =>
+        Decode(schema, payload, contentType, origin, output, ulong.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Decode(SourceSchema, ReadOnlyMemory{byte}, string?, EventOrigin, DecodedBatch)"/>, but a JSON event keeps the string
+    /// values of the fields in <paramref name="keep"/> only (<see cref="RuleRuntime.FieldsRead"/>); the others are validated all the same,
+    /// and a late dead letter of the event carries the record as it came.
+    /// </summary>
+    internal static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output, ulong keep)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(output);
@@ -24,7 +32,7 @@ public static class EventCodec
         var lettersBefore = output.DeadLetters.Count;
         if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
         {
-            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail);
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, keep: keep);
             if (evt is null)
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));
@@ -32,6 +40,11 @@ public static class EventCodec
             else
             {
                 evt.Origin = origin;
+                if (evt.Skipped)
+                {
+                    evt.RawJson = payload;
+                }
+
                 output.Events.Add(evt);
             }
         }

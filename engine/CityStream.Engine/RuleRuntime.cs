@@ -126,6 +126,12 @@ public sealed partial class RuleRuntime
         }
     }
 
+    /// <summary>
+    /// The fields (bit = field index) that the rules in force read from events of <paramref name="schema"/>: conditions, keys, severity,
+    /// templates, aggregates, evidence, location. A decoder may leave the other string values out (<see cref="EventCodec"/>).
+    /// </summary>
+    internal ulong FieldsRead(SourceSchema schema) => _keepBySource.GetValueOrDefault(schema);
+
     /// <summary>Runs one event through the rules of its source, appending alerts (and a dead letter if it is late) to <paramref name="output"/>.</summary>
     public void Process(CityEvent evt, RuntimeOutput output)
     {
@@ -139,7 +145,7 @@ public sealed partial class RuleRuntime
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.Late,
                 $"event time {DateTimeOffset.FromUnixTimeMilliseconds(ts):O} is more than {Durations.Format(schema.AllowedLateness)} behind the partition's watermark {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O}",
-                evt.Origin, EventCodec.ToJson(evt)));
+                evt.Origin, evt.Skipped ? evt.RawJson : EventCodec.ToJson(evt)));
             EngineMetrics.DeadLettered.WithLabels(schema.Name, DeadLetterReasons.Late).Inc();
             return;
         }

@@ -16,6 +16,7 @@ internal sealed class TaskPipeline
     private readonly RuleRuntime _runtime;
     private string? _lastTopic;
     private SourceSchema? _lastSchema;
+    private ulong _lastKeep;
 
     public TaskPipeline(RuleHostContext host)
     {
@@ -42,6 +43,7 @@ internal sealed class TaskPipeline
         if (!ReferenceEquals(_runtime.Rules, rules))
         {
             _runtime.Swap(rules);
+            _lastTopic = null;
         }
 
         var origin = new EventOrigin(topic, partition, offset);
@@ -57,7 +59,8 @@ internal sealed class TaskPipeline
         }
         else
         {
-            EventCodec.Decode(schema, payload, contentType, origin, _decoded);
+            // Only the string fields some rule reads are materialised; a late dead letter still carries the whole record.
+            EventCodec.Decode(schema, payload, contentType, origin, _decoded, _lastKeep);
             RunDecoded(contentType);
         }
 
@@ -101,6 +104,7 @@ internal sealed class TaskPipeline
         if (!string.Equals(topic, _lastTopic, StringComparison.Ordinal))
         {
             _lastSchema = _host.Schemas.ByTopic(topic, _host.TopicPrefix);
+            _lastKeep = _lastSchema is null ? 0 : _runtime.FieldsRead(_lastSchema);
             _lastTopic = topic;
         }
 

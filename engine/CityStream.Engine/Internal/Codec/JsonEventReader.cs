@@ -13,8 +13,12 @@ internal static class JsonEventReader
 {
     private const int MaxPropertyNameChars = 128;
 
-    /// <summary>Decodes an event; on failure returns null with the dead-letter reason and detail.</summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, bool requireAll = true)
+    /// <summary>
+    /// Decodes an event; on failure returns null with the dead-letter reason and detail. String values of fields outside
+    /// <c>keep</c> (bit = field index) are checked like any other but not turned into strings (the caller then keeps the record
+    /// in <see cref="CityEvent.RawJson"/> for a late dead letter); numbers and booleans cost nothing to keep.
+    /// </summary>
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, bool requireAll = true, ulong keep = ulong.MaxValue)
     {
         reason = string.Empty;
         detail = string.Empty;
@@ -29,6 +33,7 @@ internal static class JsonEventReader
             }
 
             var evt = new CityEvent(schema);
+            ulong skipped = 0;
             Span<char> nameBuffer = stackalloc char[MaxPropertyNameChars];
             var hints = schema.JsonOrderHints;
             var position = 0;
@@ -43,7 +48,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
-                    var missing = requireAll ? FieldValidator.CheckRequired(schema, evt.PresentMask) : null;
+                    var missing = requireAll ? FieldValidator.CheckRequired(schema, evt.PresentMask | skipped) : null;
                     if (missing is not null)
                     {
                         reason = DeadLetterReasons.SchemaViolation;
@@ -51,6 +56,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
+                    evt.Skipped = skipped != 0;
                     return evt;
                 }
 
@@ -77,7 +83,17 @@ internal static class JsonEventReader
                     return null;
                 }
 
-                var error = ReadValue(field, ref reader, evt);
+                string? error;
+                if ((keep & (1UL << field.Index)) == 0 && field.Type == FieldType.String)
+                {
+                    error = CheckSkippedString(field, ref reader);
+                    skipped |= 1UL << field.Index;
+                }
+                else
+                {
+                    error = ReadValue(field, ref reader, evt);
+                }
+
                 if (error is not null)
                 {
                     reason = DeadLetterReasons.SchemaViolation;
@@ -208,6 +224,31 @@ internal static class JsonEventReader
         }
 
         return error;
+    }
+
+    /// <summary>Checks a string value no rule reads as <see cref="ReadString"/> would, without making a string of it when it can.</summary>
+    private static string? CheckSkippedString(FieldDefinition field, ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return TypeError(field, reader.TokenType);
+        }
+
+        if (reader.ValueIsEscaped || reader.HasValueSequence || field.Enum is not null && field.EnumUtf8 is null)
+        {
+            var text = reader.GetString() ?? string.Empty;
+            return field.Enum is not null && !field.Enum.Contains(text)
+                ? FieldValidator.EnumError(field, text)
+                : FieldValidator.CheckStringLength(field, text.Length);
+        }
+
+        var value = reader.ValueSpan;
+        if (field.EnumUtf8 is not null)
+        {
+            return FieldValidator.MatchEnum(field, value) is null ? FieldValidator.EnumError(field, Encoding.UTF8.GetString(value)) : null;
+        }
+
+        return FieldValidator.CheckStringLength(field, Encoding.UTF8.GetCharCount(value));
     }
 
     private static string TypeError(FieldDefinition field, JsonTokenType token) =>

@@ -1,0 +1,88 @@
+using System.Text;
+
+namespace CityStream.Engine.Tests.Decoding;
+
+/// <summary>The Kafka host decodes a JSON event keeping only the strings some rule reads; everything else is checked all the same.</summary>
+public sealed class UnreadFieldTests
+{
+    private const string Pack = """
+        pack: hotline
+        rules:
+          - id: hotline.gas
+            kind: match
+            source: hotline
+            where: grid.startsWith('G')
+            key: grid
+            alert: { title: "ticket in {grid}" }
+        """;
+
+    private static readonly SourceSchema Hotline = TestEvents.Source("hotline");
+    private static readonly EventOrigin Origin = new("city.hotline", 0, 7);
+
+    private static RuleRuntime Runtime() => new(RuleSet.FromYaml([("hotline.yaml", Pack)]).RuleSet!);
+
+    private static string Ticket(long ts, string text = "smells of gas near the east gate", string category = "gas_smell") =>
+        $$"""{"id":"t-{{ts}}","ts":{{ts}},"category":"{{category}}","subject":"gas","text":"{{text}}","district":"崇川区","grid":"G0412"}""";
+
+    private static DecodedBatch Decode(RuleRuntime runtime, string json)
+    {
+        var batch = new DecodedBatch();
+        EventCodec.Decode(Hotline, Encoding.UTF8.GetBytes(json), ContentTypes.Json, Origin, batch, runtime.FieldsRead(Hotline));
+        return batch;
+    }
+
+    [Fact]
+    public void Strings_no_rule_reads_are_left_out_and_those_it_reads_are_kept()
+    {
+        var evt = Assert.Single(Decode(Runtime(), Ticket(TestEvents.T0)).Events);
+
+        Assert.False(evt.Has(Hotline.Field("text")!));
+        Assert.False(evt.Has(Hotline.Field("subject")!));
+        Assert.False(evt.Has(Hotline.Field("category")!));
+        Assert.Equal("崇川区", evt.GetString(Hotline.Field("district")!.Index));
+        Assert.Equal("G0412", evt.GetString(Hotline.Field("grid")!.Index));
+        Assert.Equal("t-" + TestEvents.T0, evt.Id);
+    }
+
+    [Theory]
+    [InlineData("category", "not-a-category", "not one of")]
+    [InlineData("text", null, "above the maximum")]
+    public void A_left_out_string_that_breaks_the_schema_is_still_dead_lettered(string field, string? value, string expected)
+    {
+        var runtime = Runtime();
+        var json = field == "category" ? Ticket(TestEvents.T0, category: value!) : Ticket(TestEvents.T0, text: new string('x', 4001));
+        Assert.Equal(0UL, runtime.FieldsRead(Hotline) & (1UL << Hotline.Field(field)!.Index));
+
+        var letter = Assert.Single(Decode(runtime, json).DeadLetters);
+
+        Assert.Equal(DeadLetterReasons.SchemaViolation, letter.Reason);
+        Assert.Contains(expected, letter.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_required_field_left_out_still_counts_as_present_and_a_missing_one_still_fails()
+    {
+        var runtime = Runtime();
+        Assert.Single(Decode(runtime, Ticket(TestEvents.T0)).Events);
+        var withoutText = Decode(runtime, Ticket(TestEvents.T0).Replace("\"category\":\"gas_smell\",", string.Empty, StringComparison.Ordinal));
+
+        var letter = Assert.Single(withoutText.DeadLetters);
+        Assert.Contains("category", letter.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_late_event_decoded_without_its_unread_strings_is_dead_lettered_with_the_whole_record()
+    {
+        var runtime = Runtime();
+        var output = new RuntimeOutput();
+        var lateness = (long)Hotline.AllowedLateness.TotalMilliseconds;
+        var lateJson = Ticket(TestEvents.T0 - lateness - 1);
+        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+
+        runtime.Process(Decode(runtime, lateJson).Events[0], output);
+
+        var letter = Assert.Single(output.DeadLetters);
+        Assert.Equal(DeadLetterReasons.Late, letter.Reason);
+        Assert.Equal(lateJson, Encoding.UTF8.GetString(letter.Payload.Span));
+    }
+}
