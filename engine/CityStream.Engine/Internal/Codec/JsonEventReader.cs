@@ -258,6 +258,12 @@ internal static class JsonEventReader
     public static void Write(CityEvent evt, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Write(evt, writer);
+    }
+
+    /// <summary>Writes an event as a JSON object value to <paramref name="writer"/> (fields in schema order, absent fields left out).</summary>
+    public static void Write(CityEvent evt, Utf8JsonWriter writer)
+    {
         writer.WriteStartObject();
         foreach (var field in evt.Schema.Fields)
         {
@@ -269,16 +275,16 @@ internal static class JsonEventReader
             switch (field.Type)
             {
                 case FieldType.String:
-                    writer.WriteString(field.Name, evt.GetString(field.Index));
+                    writer.WriteString(field.JsonName, evt.GetString(field.Index));
                     break;
                 case FieldType.Boolean:
-                    writer.WriteBoolean(field.Name, evt.GetBoolean(field.Index));
+                    writer.WriteBoolean(field.JsonName, evt.GetBoolean(field.Index));
                     break;
                 case FieldType.Integer or FieldType.Timestamp:
-                    writer.WriteNumber(field.Name, (long)evt.GetNumber(field.Index));
+                    writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
                     break;
                 default:
-                    writer.WriteNumber(field.Name, evt.GetNumber(field.Index));
+                    writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
                     break;
             }
         }

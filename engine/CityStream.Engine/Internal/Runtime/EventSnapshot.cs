@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using CityStream.Engine.Internal.Codec;
 
@@ -15,10 +14,8 @@ internal static class EventSnapshot
         writer.WriteNumber("p", evt.Origin.Partition);
         writer.WriteNumber("o", evt.Origin.Offset);
         writer.WriteNumber("r", evt.Origin.Row);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        JsonEventReader.Write(evt, buffer);
         writer.WritePropertyName("e");
-        writer.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
+        JsonEventReader.Write(evt, writer);
         writer.WriteEndObject();
     }
 

@@ -33,17 +33,13 @@ internal abstract class StatefulOperator<T> : OperatorBase, ICheckpointedOperato
                 continue;
             }
 
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("seen", State.LastSeen(key));
-                writer.WritePropertyName("v");
-                WriteState(writer, value);
-                writer.WriteEndObject();
-            }
-
-            put(key, stream.ToArray());
+            var writer = CheckpointWriter.Start();
+            writer.WriteStartObject();
+            writer.WriteNumber("seen", State.LastSeen(key));
+            writer.WritePropertyName("v");
+            WriteState(writer, value);
+            writer.WriteEndObject();
+            put(key, CheckpointWriter.Finish(writer));
         }
     }
 
