@@ -73,7 +73,7 @@ public sealed class CityEvent
     internal bool Skipped { get; set; }
 
     /// <summary>The record the event was decoded from, kept when the decoder left fields out, so a late dead letter still has them all.</summary>
-    internal ReadOnlyMemory<byte> RawJson { get; set; }
+    internal byte[]? RawJson { get; set; }
 
     /// <summary>
     /// Drops the values of fields outside <paramref name="keep"/>: the runtime calls it, after every rule has seen the
@@ -81,7 +81,7 @@ public sealed class CityEvent
     /// </summary>
     internal void Strip(ulong keep)
     {
-        RawJson = default;
+        RawJson = null;
         var drop = _present & ~keep;
         for (var i = 0; drop != 0 && i < _slots.Length; i++)
         {

@@ -42,7 +42,10 @@ public static class EventCodec
                 evt.Origin = origin;
                 if (evt.Skipped)
                 {
-                    evt.RawJson = payload;
+                    // A reference to the record's array when the payload is all of it (as from Kafka), else a copy.
+                    evt.RawJson = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+                        ? whole.Array
+                        : payload.ToArray();
                 }
 
                 output.Events.Add(evt);

@@ -36,6 +36,7 @@ public sealed partial class RuleRuntime
     private SourceSchema? _routedSchema;
     private IRuleOperator[]? _routedOperators;
     private ulong _routedKeep;
+    private readonly Internal.Runtime.StringPool _locationNames = new();
     private IRuleOperator[] _operators = [];
     private long _streamTime = long.MinValue;
 
@@ -145,7 +146,7 @@ public sealed partial class RuleRuntime
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.Late,
                 $"event time {DateTimeOffset.FromUnixTimeMilliseconds(ts):O} is more than {Durations.Format(schema.AllowedLateness)} behind the partition's watermark {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O}",
-                evt.Origin, evt.Skipped ? evt.RawJson : EventCodec.ToJson(evt)));
+                evt.Origin, evt.RawJson ?? EventCodec.ToJson(evt)));
             EngineMetrics.DeadLettered.WithLabels(schema.Name, DeadLetterReasons.Late).Inc();
             return;
         }
@@ -175,6 +176,7 @@ public sealed partial class RuleRuntime
             if (evt.Retained)
             {
                 evt.Strip(_routedKeep);
+                _locationNames.Share(evt);
             }
         }
 

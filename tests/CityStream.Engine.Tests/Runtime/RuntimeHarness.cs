@@ -42,6 +42,12 @@ internal sealed class RuntimeHarness
     public RuntimeHarness Restart(MemoryStateStore store)
     {
         Runtime.Checkpoint(store);
+        return RestoreFrom(store);
+    }
+
+    /// <summary>Throws the runtime away and restores a new one from <paramref name="store"/> as it is.</summary>
+    public RuntimeHarness RestoreFrom(MemoryStateStore store)
+    {
         Runtime = new RuleRuntime(Rules, new FixedClock(TestEvents.T0));
         Runtime.Restore(store);
         return this;

@@ -207,4 +207,56 @@ public sealed class ThresholdTests
 
         Assert.Equal("G0101: 5 tickets from 3 callers", Assert.Single(restarted.Output.Alerts).Title);
     }
+
+    [Fact]
+    public void A_window_checkpointed_in_the_earlier_longer_format_still_restores()
+    {
+        var burst = Burst(0);
+        var pack = Pack("{ type: tumbling, size: 1h }");
+        var uninterrupted = new RuntimeHarness(pack).Feed(burst).Output.Alerts;
+        var compact = new MemoryStateStore();
+        var harness = new RuntimeHarness(pack).Feed(burst[..3]);
+        harness.Runtime.Checkpoint(compact);
+
+        // The format before this one named the source and row of every kept event, wrote "fired": false and the sum, min and max
+        // of count() aggregates.
+        var earlier = new MemoryStateStore();
+        var rewritten = 0;
+        foreach (var (key, value) in compact.ReadAll())
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(value)!;
+            foreach (var (_, window) in node["v"]?.AsObject() ?? [])
+            {
+                if (window is not System.Text.Json.Nodes.JsonObject { } w || w["ev"] is not System.Text.Json.Nodes.JsonArray evidence)
+                {
+                    continue;
+                }
+
+                Assert.Null(w["fired"]);
+                w["fired"] = false;
+                var tickets = w["a"]![0]!.AsArray();
+                Assert.Single(tickets);
+                tickets.Add(0);
+                tickets.Add(0);
+                tickets.Add(0);
+                foreach (var item in evidence)
+                {
+                    Assert.Null(item!["s"]);
+                    item["s"] = "hotline";
+                    item["r"] = 0;
+                }
+
+                rewritten++;
+            }
+
+            earlier.Put(key, System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
+        }
+
+        Assert.Equal(1, rewritten);
+        var output = harness.RestoreFrom(earlier).Feed(burst[3..]).Output;
+
+        Assert.Equal(uninterrupted.Select(a => (a.Id, a.Title, a.Evidence.Count)), output.Alerts.Select(a => (a.Id, a.Title, a.Evidence.Count)));
+        Assert.Equal("hotline", output.Alerts[0].Evidence[0].Source);
+        Assert.Equal(burst[0].Id, output.Alerts[0].Evidence[0].EventId);
+    }
 }

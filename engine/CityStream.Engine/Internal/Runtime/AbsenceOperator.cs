@@ -83,7 +83,7 @@ internal sealed class AbsenceOperator : StatefulOperator<AbsenceOperator.Absence
     protected override void WriteState(Utf8JsonWriter writer, AbsenceState state)
     {
         writer.WriteStartObject();
-        EventSnapshot.WriteList(writer, "triggers", state.Triggers);
+        EventSnapshot.WriteList(writer, "triggers", state.Triggers, SingleSource);
         writer.WriteStartArray("expected");
         foreach (var time in state.RememberedExpected())
         {

@@ -53,7 +53,7 @@ internal sealed class CorrelateOperator : StatefulOperator<List<CityEvent>[]>
         writer.WriteStartArray();
         foreach (var events in state)
         {
-            EventSnapshot.WriteList(writer, null, events);
+            EventSnapshot.WriteList(writer, null, events, SingleSource);
         }
 
         writer.WriteEndArray();

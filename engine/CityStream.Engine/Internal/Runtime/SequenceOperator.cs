@@ -85,7 +85,7 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
         writer.WriteStartArray();
         foreach (var partial in state)
         {
-            EventSnapshot.WriteList(writer, null, partial);
+            EventSnapshot.WriteList(writer, null, partial, SingleSource);
         }
 
         writer.WriteEndArray();

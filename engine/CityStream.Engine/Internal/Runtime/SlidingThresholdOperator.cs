@@ -100,7 +100,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
         return TryEmit(context, key, dedup, episode, expiry, aggregates.Evidence, aggregates.Extras(Rule, windowStart, windowEnd));
     }
 
-    protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state);
+    protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state, SingleSource);
 
     protected override List<CityEvent> ReadState(JsonElement element) => EventSnapshot.ReadList(element, SourceNamed);
 

@@ -17,6 +17,7 @@ internal abstract class StatefulOperator<T> : OperatorBase, ICheckpointedOperato
     {
         State = new KeyedState<T>(rule.Id, rule.MaxKeys, ttlMs + LatenessMs);
         _sources = rule.Steps.Select(s => s.Source).Distinct().ToDictionary(s => s.Name, StringComparer.Ordinal);
+        SingleSource = _sources.Count == 1 ? _sources.Values.First() : null;
     }
 
     protected KeyedState<T> State { get; }
@@ -51,7 +52,11 @@ internal abstract class StatefulOperator<T> : OperatorBase, ICheckpointedOperato
         OnRestored(key, state);
     }
 
-    protected SourceSchema? SourceNamed(string name) => _sources.GetValueOrDefault(name);
+    /// <summary>The source of that name among the rule's; the empty name stands for the rule's only source (see <see cref="SingleSource"/>).</summary>
+    protected SourceSchema? SourceNamed(string name) => name.Length == 0 ? SingleSource : _sources.GetValueOrDefault(name);
+
+    /// <summary>The rule's source when it has one only: its checkpointed events need not name it.</summary>
+    protected SourceSchema? SingleSource { get; }
 
     protected abstract void WriteState(Utf8JsonWriter writer, T state);
 

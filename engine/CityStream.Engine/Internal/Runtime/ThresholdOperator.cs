@@ -22,6 +22,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
     private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
     private readonly Stack<WindowAggregates> _pool = new();
     private readonly bool _windowIsEpisode;
+    private readonly FieldDefinition? _keyField;
 
     public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
@@ -32,6 +33,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
         _windowIsEpisode = _dedupIsKey && rule.Suppress == TimeSpan.Zero;
+        _keyField = rule.Key.SingleStringField;
     }
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
@@ -44,6 +46,16 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         var key = Rule.Key.Select(evt);
         var ts = evt.Timestamp;
         var windows = State.GetOrAdd(key, ts, static () => new WindowSet());
+        if (windows.Key is null)
+        {
+            windows.Key = key;
+        }
+        else if (_keyField is { } keyField && !ReferenceEquals(windows.Key, key))
+        {
+            // The event is about to be kept as evidence: let it share the key's string (a million keys, a copy per event).
+            evt.SetString(keyField.Index, windows.Key);
+            key = windows.Key;
+        }
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
         {
@@ -110,7 +122,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         foreach (var (start, window) in state.Items)
         {
             writer.WritePropertyName(start.ToString(CultureInfo.InvariantCulture));
-            window.Write(writer);
+            window.Write(writer, SingleSource);
         }
 
         writer.WriteEndObject();
@@ -129,6 +141,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
 
     protected override void OnRestored(string key, WindowSet state)
     {
+        state.Key = key;
         foreach (var (start, _) in state.Items)
         {
             _closing.Enqueue((key, start), start + _sizeMs);

@@ -152,16 +152,28 @@ internal sealed class WindowAggregates
         }
     }
 
-    public void Write(Utf8JsonWriter writer)
+    /// <summary>Writes the window (its evidence events leave out their source when it is <paramref name="implied"/>; "fired" only when true).</summary>
+    public void Write(Utf8JsonWriter writer, SourceSchema? implied)
     {
         writer.WriteStartObject();
         writer.WriteNumber("n", Events);
-        writer.WriteBoolean("fired", Fired);
+        if (Fired)
+        {
+            writer.WriteBoolean("fired", true);
+        }
+
         writer.WriteStartArray("a");
         for (var i = 0; i < _specs.Count; i++)
         {
             writer.WriteStartArray();
             writer.WriteNumberValue(_v[(4 * i) + 3]);
+            if (_specs[i].Field is null)
+            {
+                // count(): no field, so no sum, min or max to keep.
+                writer.WriteEndArray();
+                continue;
+            }
+
             writer.WriteNumberValue(_v[4 * i]);
             writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 1]) ? 0 : _v[(4 * i) + 1]);
             writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 2]) ? 0 : _v[(4 * i) + 2]);
@@ -174,7 +186,7 @@ internal sealed class WindowAggregates
         }
 
         writer.WriteEndArray();
-        EventSnapshot.WriteList(writer, "ev", Evidence);
+        EventSnapshot.WriteList(writer, "ev", Evidence, implied);
         writer.WriteEndObject();
     }
 
@@ -183,13 +195,19 @@ internal sealed class WindowAggregates
         var window = new WindowAggregates(specs)
         {
             Events = element.GetProperty("n").GetInt64(),
-            Fired = element.GetProperty("fired").GetBoolean(),
+            Fired = element.TryGetProperty("fired", out var fired) && fired.GetBoolean(),
         };
         var i = 0;
         foreach (var aggregate in element.GetProperty("a").EnumerateArray())
         {
             var values = aggregate.EnumerateArray().ToList();
             window._v[(4 * i) + 3] = values[0].GetDouble();
+            if (values.Count == 1)
+            {
+                i++;
+                continue;
+            }
+
             window._v[4 * i] = values[1].GetDouble();
             if (window._v[(4 * i) + 3] > 0)
             {

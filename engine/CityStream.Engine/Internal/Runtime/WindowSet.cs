@@ -10,6 +10,9 @@ internal sealed class WindowSet
     private WindowAggregates? _first;
     private Dictionary<long, WindowAggregates>? _more;
 
+    /// <summary>The key's string as the state holds it: events kept as evidence share it instead of holding a copy each.</summary>
+    public string? Key { get; set; }
+
     public int Count => (_first is null ? 0 : 1) + (_more?.Count ?? 0);
 
     public IEnumerable<KeyValuePair<long, WindowAggregates>> Items =>
