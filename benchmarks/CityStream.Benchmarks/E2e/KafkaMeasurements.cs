@@ -98,7 +98,6 @@ internal static class KafkaMeasurements
     private static KafkaHostOptions HostOptions(E2eOptions o, string id, string prefix, int threads, KafkaConsumption mode) => new()
     {
         Consumption = mode,
-        CommitIntervalMs = int.TryParse(Environment.GetEnvironmentVariable("HOST_COMMIT_MS"), out var c) ? c : 1000,
         BootstrapServers = o.Bootstrap!,
         ApplicationId = o.RunId + "-" + id,
         TopicPrefix = prefix,

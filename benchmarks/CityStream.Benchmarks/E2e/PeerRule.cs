@@ -6,7 +6,7 @@ namespace CityStream.Benchmarks.E2e;
 internal static class PeerRule
 {
     public const long WindowMs = 60_000;
-    public static readonly int Threshold = int.TryParse(Environment.GetEnvironmentVariable("PEER_THRESHOLD"), out var t) ? t : 5;
+    public const int Threshold = 5;
 
     public const string Pack = """
         pack: peers
