@@ -59,7 +59,7 @@ public sealed record Alert
     /// <summary>Rendered message.</summary>
     public required string Message
     {
-        get => _message ??= Content!.RenderMessage();
+        get => _message ??= Content!.MessageIsTitle ? Title : Content.RenderMessage();
         init => _message = value;
     }
 

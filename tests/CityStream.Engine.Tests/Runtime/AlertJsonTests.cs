@@ -84,4 +84,13 @@ public sealed class AlertJsonTests
             Assert.Equal(json, AlertJson.Serialize(AlertJson.Deserialize(json)!));
         }
     }
+
+    [Fact]
+    public void A_rule_without_a_message_shows_its_title_as_the_message()
+    {
+        var alert = Assert.Single(Alerts(), a => a.Rule == "video.any" && a.Key == "cam-2");
+
+        Assert.Equal("cam-2", alert.Title);
+        Assert.Same(alert.Title, alert.Message);
+    }
 }

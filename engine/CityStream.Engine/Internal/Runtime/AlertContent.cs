@@ -19,6 +19,9 @@ internal sealed class AlertContent(CompiledRule rule, string key, CityEvent prim
 
     public string RenderMessage() => rule.Message.Render(primary, key, extras);
 
+    /// <summary>Whether the message is the title's template (a rule without its own message): render once, show twice.</summary>
+    public bool MessageIsTitle => ReferenceEquals(rule.Message, rule.Title);
+
     public IReadOnlyList<AlertEvidence> BuildEvidence()
     {
         var items = new AlertEvidence[evidence.Length];
