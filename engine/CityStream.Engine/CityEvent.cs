@@ -69,11 +69,17 @@ public sealed class CityEvent
     /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
     internal bool Retained { get; set; }
 
-    /// <summary>Whether the decoder left out string fields no rule reads; <see cref="RawJson"/> then holds the whole event.</summary>
+    /// <summary>Whether the decoder left out string fields no rule reads; <see cref="SourceRecord"/> then holds the whole event.</summary>
     internal bool Skipped { get; set; }
 
-    /// <summary>The record the event was decoded from, kept when the decoder left fields out, so a late dead letter still has them all.</summary>
-    internal byte[]? RawJson { get; set; }
+    /// <summary>
+    /// The record the event was decoded from (one JSON event, or the Arrow stream whose row <see cref="EventOrigin.Row"/> it is), kept
+    /// when the decoder left fields out, so a late dead letter still has them all; dropped when the event is kept in state.
+    /// </summary>
+    internal byte[]? SourceRecord { get; set; }
+
+    /// <summary>Whether <see cref="SourceRecord"/> is an Arrow stream.</summary>
+    internal bool SourceRecordIsArrow { get; set; }
 
     /// <summary>
     /// Drops the values of fields outside <paramref name="keep"/>: the runtime calls it, after every rule has seen the
@@ -81,7 +87,7 @@ public sealed class CityEvent
     /// </summary>
     internal void Strip(ulong keep)
     {
-        RawJson = null;
+        SourceRecord = null;
         var drop = _present & ~keep;
         for (var i = 0; drop != 0 && i < _slots.Length; i++)
         {

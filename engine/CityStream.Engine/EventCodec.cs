@@ -42,10 +42,7 @@ public static class EventCodec
                 evt.Origin = origin;
                 if (evt.Skipped)
                 {
-                    // A reference to the record's array when the payload is all of it (as from Kafka), else a copy.
-                    evt.RawJson = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
-                        ? whole.Array
-                        : payload.ToArray();
+                    evt.SourceRecord = WholeArray(payload);
                 }
 
                 output.Events.Add(evt);
@@ -53,7 +50,7 @@ public static class EventCodec
         }
         else if (contentType.StartsWith(ContentTypes.Arrow, StringComparison.OrdinalIgnoreCase))
         {
-            ArrowBatchCodec.Read(schema, payload, origin, output);
+            ArrowBatchCodec.Read(schema, payload, origin, output, keep);
         }
         else
         {
@@ -67,6 +64,41 @@ public static class EventCodec
         {
             EngineMetrics.DeadLettered.WithLabels(schema.Name, output.DeadLetters[i].Reason).Inc();
         }
+    }
+
+    /// <summary>The record's array itself when the payload is all of it (as from Kafka), else a copy.</summary>
+    internal static byte[] WholeArray(ReadOnlyMemory<byte> payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+            ? whole.Array
+            : payload.ToArray();
+
+    /// <summary>
+    /// The event as one JSON record value with every field it came with: for an event decoded without the strings no rule reads, its
+    /// JSON record as it came, or its Arrow row decoded again in full.
+    /// </summary>
+    internal static byte[] ToCompleteJson(CityEvent evt)
+    {
+        if (evt.SourceRecord is not { } record)
+        {
+            return ToJson(evt);
+        }
+
+        if (!evt.SourceRecordIsArrow)
+        {
+            return record;
+        }
+
+        var full = new DecodedBatch();
+        ArrowBatchCodec.Read(evt.Schema, record, evt.Origin with { Row = 0 }, full);
+        foreach (var candidate in full.Events)
+        {
+            if (candidate.Origin.Row == evt.Origin.Row)
+            {
+                return ToJson(candidate);
+            }
+        }
+
+        return ToJson(evt);
     }
 
     /// <summary>The event as one JSON record value.</summary>

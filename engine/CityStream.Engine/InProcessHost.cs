@@ -70,7 +70,8 @@ public sealed class InProcessHost
 
             var eventsBefore = _decoded.Events.Count;
             var lettersBefore = _decoded.DeadLetters.Count;
-            EventCodec.Decode(schema, record.Value, record.ContentType, origin, _decoded);
+            // As the Kafka host: only the strings some rule reads become strings (a late dead letter still carries the whole event).
+            EventCodec.Decode(schema, record.Value, record.ContentType, origin, _decoded, Runtime.FieldsRead(schema));
             EventsIn += _decoded.Events.Count - eventsBefore + _decoded.DeadLetters.Count - lettersBefore;
         }
 

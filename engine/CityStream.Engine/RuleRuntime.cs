@@ -146,7 +146,7 @@ public sealed partial class RuleRuntime
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.Late,
                 $"event time {DateTimeOffset.FromUnixTimeMilliseconds(ts):O} is more than {Durations.Format(schema.AllowedLateness)} behind the partition's watermark {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O}",
-                evt.Origin, evt.RawJson ?? EventCodec.ToJson(evt)));
+                evt.Origin, EventCodec.ToCompleteJson(evt)));
             EngineMetrics.DeadLettered.WithLabels(schema.Name, DeadLetterReasons.Late).Inc();
             return;
         }

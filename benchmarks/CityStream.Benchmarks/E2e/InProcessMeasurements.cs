@@ -80,10 +80,12 @@ internal static class InProcessMeasurements
         var decoded = new DecodedBatch();
         var schema = PeerWorkload.Schema;
         var origin = new EventOrigin(schema.Topic, 0, 0);
+        // As both hosts decode: only the strings the rules read (runtime null: the hand-written count, which reads the key only).
+        var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
         void Step(byte[] record)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, record, null, origin, decoded);
+            EventCodec.Decode(schema, record, null, origin, decoded, keep);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)
@@ -128,10 +130,11 @@ internal static class InProcessMeasurements
         var decoded = new DecodedBatch();
         var schema = PeerWorkload.Schema;
         var origin = new EventOrigin(schema.Topic, 0, 0);
+        var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
         long Step(byte[] batch)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, batch, ContentTypes.Arrow, origin, decoded);
+            EventCodec.Decode(schema, batch, ContentTypes.Arrow, origin, decoded, keep);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)

@@ -39,10 +39,11 @@ internal static class KafkaMeasurements
         var counter = new WindowCounter(PeerWorkload.Schema, PeerRule.WindowMs, PeerRule.Threshold);
         var decoded = new DecodedBatch();
         var schema = PeerWorkload.Schema;
+        var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
         int Step(ConsumeResult<byte[], byte[]> r)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, r.Message.Value, arrow ? ContentTypes.Arrow : null, new EventOrigin(r.Topic, r.Partition.Value, r.Offset.Value), decoded);
+            EventCodec.Decode(schema, r.Message.Value, arrow ? ContentTypes.Arrow : null, new EventOrigin(r.Topic, r.Partition.Value, r.Offset.Value), decoded, keep);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)

@@ -85,4 +85,51 @@ public sealed class UnreadFieldTests
         Assert.Equal(DeadLetterReasons.Late, letter.Reason);
         Assert.Equal(lateJson, Encoding.UTF8.GetString(letter.Payload.Span));
     }
+
+    private static CityEvent TicketEvent(long ts, string category = "gas_smell") => TestEvents.Make("hotline",
+        ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", "smells of gas near the east gate"), ("district", "崇川区"), ("grid", "G0412"));
+
+    private static DecodedBatch DecodeArrow(RuleRuntime runtime, params CityEvent[] events)
+    {
+        var batch = new DecodedBatch();
+        EventCodec.Decode(Hotline, EventCodec.ToArrowBatch(events), ContentTypes.Arrow, Origin, batch, runtime.FieldsRead(Hotline));
+        return batch;
+    }
+
+    [Fact]
+    public void Arrow_rows_leave_out_the_strings_no_rule_reads_and_still_check_them()
+    {
+        var runtime = Runtime();
+        var bad = TicketEvent(TestEvents.T0 + 1);
+        bad.SetString(Hotline.Field("category")!.Index, "not-a-category");
+
+        var batch = DecodeArrow(runtime, TicketEvent(TestEvents.T0), bad);
+
+        var evt = Assert.Single(batch.Events);
+        Assert.False(evt.Has(Hotline.Field("text")!));
+        Assert.False(evt.Has(Hotline.Field("category")!));
+        Assert.Equal("G0412", evt.GetString(Hotline.Field("grid")!.Index));
+        var letter = Assert.Single(batch.DeadLetters);
+        Assert.Contains("row 1", letter.Detail, StringComparison.Ordinal);
+        Assert.Contains("not one of", letter.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_late_arrow_row_decoded_without_its_unread_strings_is_dead_lettered_with_all_its_fields()
+    {
+        var runtime = Runtime();
+        var output = new RuntimeOutput();
+        var lateness = (long)Hotline.AllowedLateness.TotalMilliseconds;
+        var late = TicketEvent(TestEvents.T0 - lateness - 1);
+        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        var rows = DecodeArrow(runtime, TicketEvent(TestEvents.T0 - 5), late).Events;
+
+        runtime.Process(rows[0], output);
+        runtime.Process(rows[1], output);
+
+        var letter = Assert.Single(output.DeadLetters);
+        Assert.Equal(DeadLetterReasons.Late, letter.Reason);
+        late.Origin = rows[1].Origin;
+        Assert.Equal(Encoding.UTF8.GetString(EventCodec.ToJson(late)), Encoding.UTF8.GetString(letter.Payload.Span));
+    }
 }

@@ -86,8 +86,12 @@ internal static class ArrowBatchCodec
         return builder.Build(default);
     }
 
-    /// <summary>Reads every batch of the stream into events; bad rows become dead letters, an unreadable stream one dead letter.</summary>
-    public static void Read(SourceSchema schema, ReadOnlyMemory<byte> payload, EventOrigin origin, DecodedBatch output)
+    /// <summary>
+    /// Reads every batch of the stream into events; bad rows become dead letters, an unreadable stream one dead letter. String columns
+    /// outside <paramref name="keep"/> (bit = field index) are checked but not turned into strings (the events then keep the stream
+    /// for a late dead letter).
+    /// </summary>
+    public static void Read(SourceSchema schema, ReadOnlyMemory<byte> payload, EventOrigin origin, DecodedBatch output, ulong keep = ulong.MaxValue)
     {
         var rowBase = 0;
         try
@@ -97,7 +101,7 @@ internal static class ArrowBatchCodec
             {
                 foreach (var (length, columns) in batches)
                 {
-                    ReadRows(schema, length, columns, origin, rowBase, payload, output);
+                    ReadRows(schema, length, columns, origin, rowBase, payload, output, keep);
                     rowBase += length;
                 }
 
@@ -118,7 +122,7 @@ internal static class ArrowBatchCodec
                     }
                     else
                     {
-                        ReadRows(schema, batch.Length, columns, origin, rowBase, payload, output);
+                        ReadRows(schema, batch.Length, columns, origin, rowBase, payload, output, keep);
                     }
 
                     rowBase += batch.Length;
@@ -170,7 +174,7 @@ internal static class ArrowBatchCodec
         return null;
     }
 
-    private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output)
+    private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output, ulong keep)
     {
         var events = new CityEvent[length];
         for (var r = 0; r < length; r++)
@@ -179,25 +183,74 @@ internal static class ArrowBatchCodec
         }
 
         var errors = new string?[length];
+        ulong[]? skipped = null;
         foreach (var field in schema.Fields)
         {
-            if (columns[field.Index] is { } column)
+            if (columns[field.Index] is not { } column)
+            {
+                continue;
+            }
+
+            if (field.Type == FieldType.String && column.Kind == ArrowColumnKind.Utf8 && (keep & (1UL << field.Index)) == 0)
+            {
+                CheckSkippedColumn(field, column, errors, skipped ??= new ulong[length]);
+            }
+            else
             {
                 ReadColumn(field, column, events, errors);
             }
         }
 
+        var record = skipped is null ? null : EventCodec.WholeArray(payload);
         for (var r = 0; r < length; r++)
         {
-            var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask);
+            var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask | (skipped?[r] ?? 0));
             if (error is null)
             {
+                if (record is not null)
+                {
+                    events[r].Skipped = true;
+                    events[r].SourceRecord = record;
+                    events[r].SourceRecordIsArrow = true;
+                }
+
                 output.Events.Add(events[r]);
             }
             else
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.SchemaViolation, $"row {rowBase + r}: {error}", origin with { Row = rowBase + r }, payload));
             }
+        }
+    }
+
+    /// <summary>Checks a string column no rule reads as <see cref="ReadColumn"/> would, marking where it has values, without making strings.</summary>
+    private static void CheckSkippedColumn(FieldDefinition field, ArrowColumn column, string?[] errors, ulong[] present)
+    {
+        var validity = column.Validity.Span;
+        var first = column.Offset;
+        var offsets = MemoryMarshal.Cast<byte, int>(column.Offsets.Span);
+        var bytes = column.Values.Span;
+        var bit = 1UL << field.Index;
+        for (var r = 0; r < errors.Length; r++)
+        {
+            if (errors[r] is not null || column.IsNull(validity, r))
+            {
+                continue;
+            }
+
+            present[r] |= bit;
+            var value = bytes[offsets[first + r]..offsets[first + r + 1]];
+            if (field.EnumUtf8 is not null)
+            {
+                if (FieldValidator.MatchEnum(field, value) is null)
+                {
+                    errors[r] = FieldValidator.EnumError(field, Encoding.UTF8.GetString(value));
+                }
+
+                continue;
+            }
+
+            errors[r] = FieldValidator.CheckStringLength(field, Encoding.UTF8.GetCharCount(value));
         }
     }
 
