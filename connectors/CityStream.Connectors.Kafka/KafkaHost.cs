@@ -216,6 +216,7 @@ public sealed class KafkaHost : IAsyncDisposable
         var changelog = ChangelogTopic;
         var partitions = TopicProvisioner.PartitionCount(_options.BootstrapServers, sources[0]);
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
+        await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, changelog, ct).ConfigureAwait(false);
         var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads);
         var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);
         ct.ThrowIfCancellationRequested();

@@ -15,6 +15,7 @@ internal sealed class ChangelogState : IRuntimeStateStore
     private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RestorePollTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RestoreTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan WatermarkRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly TopicPartition _partition;
@@ -47,12 +48,27 @@ internal sealed class ChangelogState : IRuntimeStateStore
     public void ReadBack(IConsumer<byte[], byte[]?> reader, CancellationToken cancellationToken)
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var watermarks = reader.QueryWatermarkOffsets(_partition, WatermarkTimeout);
+        var deadline = DateTime.UtcNow + RestoreTimeout;
+        WatermarkOffsets watermarks;
+        while (true)
+        {
+            try
+            {
+                watermarks = reader.QueryWatermarkOffsets(_partition, WatermarkTimeout);
+                break;
+            }
+            catch (KafkaException ex) when (!ex.Error.IsFatal && DateTime.UtcNow < deadline)
+            {
+                // A changelog created a moment ago may not be known to every broker yet (unknown partition, no leader): ask again.
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(WatermarkRetryDelay);
+            }
+        }
+
         if (watermarks.High.Value > watermarks.Low.Value)
         {
             reader.Assign(new TopicPartitionOffset(_partition, Offset.Beginning));
             var end = watermarks.High.Value;
-            var deadline = DateTime.UtcNow + RestoreTimeout;
             var next = watermarks.Low.Value;
             while (next < end)
             {

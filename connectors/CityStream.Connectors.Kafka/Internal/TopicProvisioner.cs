@@ -69,6 +69,29 @@ internal static class TopicProvisioner
         await EnsureAsync(bootstrapServers, missing, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Waits until every partition of <paramref name="topic"/> has a leader (a topic just created may not have one yet).</summary>
+    /// <exception cref="TimeoutException">Not within the metadata timeout.</exception>
+    public static async Task WaitForLeadersAsync(string bootstrapServers, string topic, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var deadline = DateTime.UtcNow + MetadataTimeout;
+        while (true)
+        {
+            var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => string.Equals(t.Topic, topic, StringComparison.Ordinal));
+            if (metadata is { Error.Code: ErrorCode.NoError, Partitions.Count: > 0 } && metadata.Partitions.TrueForAll(p => p.Leader >= 0 && p.Error.Code == ErrorCode.NoError))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"topic '{topic}' has partitions without a leader after {MetadataTimeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The number of partitions of <paramref name="topic"/>.</summary>
     /// <exception cref="InvalidOperationException">The topic does not exist.</exception>
     public static int PartitionCount(string bootstrapServers, string topic)

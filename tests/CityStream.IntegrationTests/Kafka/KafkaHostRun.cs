@@ -41,9 +41,14 @@ internal static class KafkaHostRun
         var clock = Stopwatch.StartNew();
         while (host.EventsIn < events)
         {
+            if (host.Failure is { } failure)
+            {
+                throw new InvalidOperationException($"the host failed after reading {host.EventsIn} of {events} events: {failure}", failure);
+            }
+
             if (clock.Elapsed > ProcessingTimeout)
             {
-                throw new TimeoutException($"the host read {host.EventsIn} of {events} events in {ProcessingTimeout.TotalSeconds} s (processed {host.EventsProcessed}, dead-lettered {host.DeadLettered})");
+                throw new TimeoutException($"the host read {host.EventsIn} of {events} events in {ProcessingTimeout.TotalSeconds} s (processed {host.EventsProcessed}, dead-lettered {host.DeadLettered}, {host.AssignedTasks} tasks assigned)");
             }
 
             await Task.Delay(100);
