@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 
 namespace CityStream.Connectors.Kafka.Internal;
@@ -46,6 +47,8 @@ internal sealed class BatchedConsumerLoop
     private readonly List<TopicPartitionOffset> _offsets = [];
     private readonly List<BatchedTask> _busy = [];
     private readonly ParallelOptions _parallel;
+    private readonly Prometheus.Gauge.Child _tasksGauge;
+    private readonly Prometheus.Histogram.Child _commitDuration;
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onChangelogDelivery;
     private IConsumer<byte[], byte[]?>? _restoreReader;
     private BatchedTask? _lastTask;
@@ -57,6 +60,8 @@ internal sealed class BatchedConsumerLoop
     {
         _host = host;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Workers };
+        _tasksGauge = KafkaHostMetrics.Tasks.WithLabels(settings.ApplicationId);
+        _commitDuration = KafkaHostMetrics.CommitDuration.WithLabels(settings.ApplicationId);
         _settings = settings;
         _onFailure = onFailure;
         _onChangelogDelivery = OnChangelogDelivery;
@@ -227,6 +232,7 @@ internal sealed class BatchedConsumerLoop
     /// </summary>
     private void Commit(List<BatchedTask> tasks)
     {
+        var started = Stopwatch.GetTimestamp();
         RunGathered(tasks);
         var any = false;
         foreach (var task in tasks)
@@ -265,6 +271,8 @@ internal sealed class BatchedConsumerLoop
         {
             _consumer.Commit(_offsets);
         }
+
+        _commitDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private void FlushChangelog()
@@ -290,6 +298,7 @@ internal sealed class BatchedConsumerLoop
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "assigned").Inc();
         foreach (var partition in partitions)
         {
             var number = partition.Partition.Value;
@@ -306,10 +315,12 @@ internal sealed class BatchedConsumerLoop
         }
 
         Volatile.Write(ref _taskCount, _tasks.Count);
+        _tasksGauge.Set(_tasks.Count);
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
+        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "revoked").Inc();
         var revoked = _tasks.FindAll(t => partitions.Exists(p => p.Partition.Value == t.Partition));
         try
         {
@@ -321,8 +332,11 @@ internal sealed class BatchedConsumerLoop
         }
     }
 
-    private void OnLost(List<TopicPartitionOffset> partitions) =>
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "lost").Inc();
         Drop(_tasks.FindAll(t => partitions.Exists(p => p.Partition.Value == t.Partition)));
+    }
 
     private void Drop(List<BatchedTask> tasks)
     {
@@ -333,6 +347,7 @@ internal sealed class BatchedConsumerLoop
 
         _lastTask = null;
         Volatile.Write(ref _taskCount, _tasks.Count);
+        _tasksGauge.Set(_tasks.Count);
     }
 
     private IConsumer<byte[], byte[]?> RestoreReader() =>

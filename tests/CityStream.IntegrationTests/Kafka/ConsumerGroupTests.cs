@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CityStream.Connectors.Kafka;
+using CityStream.Connectors.Kafka.Internal;
 using CityStream.Engine;
 using CityStream.IntegrationTests.Infrastructure;
 
@@ -56,6 +57,9 @@ public sealed class ConsumerGroupTests(KafkaFixture kafka)
         await first.StopAsync();
 
         Assert.Equal(firstHalf.Count + secondHalf.Count, first.EventsIn + second.EventsIn);
+        Assert.True(KafkaHostMetrics.Rebalances.WithLabels(options.ApplicationId, "revoked").Value >= 1, "the first host gave partitions up");
+        Assert.True(KafkaHostMetrics.Rebalances.WithLabels(options.ApplicationId, "assigned").Value >= 2, "both hosts were given partitions");
+        Assert.True(KafkaHostMetrics.CommitDuration.WithLabels(options.ApplicationId).Count > 0, "commits are timed");
         Assert.Contains(secondAlerts, a => a.Rule == "hotline.gas-burst");
         var actual = firstAlerts.Concat(secondAlerts).Select(Identity).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, actual);
