@@ -177,6 +177,12 @@ public sealed class KafkaHost : IAsyncDisposable
             await close.ConfigureAwait(false);
         }
 
+        if (stopped && !_stopping.IsCancellationRequested)
+        {
+            // Writes still retrying (of tasks dropped when their partitions were lost, or after a failure) end before the sinks close.
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         if (_warnings is not null)
         {
             await _warnings.DisposeAsync().ConfigureAwait(false);
@@ -218,8 +224,8 @@ public sealed class KafkaHost : IAsyncDisposable
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
         await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, changelog, ct).ConfigureAwait(false);
         var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads);
-        var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);
         ct.ThrowIfCancellationRequested();
+        var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);
         _batched = batched;
         batched.Start();
     }

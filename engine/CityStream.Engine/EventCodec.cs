@@ -10,6 +10,12 @@ namespace CityStream.Engine;
 /// </summary>
 public static class EventCodec
 {
+    [ThreadStatic]
+    private static byte[]? t_lateRecord;
+
+    [ThreadStatic]
+    private static Dictionary<int, CityEvent>? t_lateRows;
+
     /// <summary>Decodes one record of a source into <paramref name="output"/>; counts events in and dead letters.</summary>
     /// <param name="schema">The source the record's topic carries.</param>
     /// <param name="payload">The record value.</param>
@@ -88,17 +94,21 @@ public static class EventCodec
             return record;
         }
 
-        var full = new DecodedBatch();
-        ArrowBatchCodec.Read(evt.Schema, record, evt.Origin with { Row = 0 }, full);
-        foreach (var candidate in full.Events)
+        // Rows of one record tend to be late together: decode the record in full once, not once per late row.
+        if (!ReferenceEquals(t_lateRecord, record))
         {
-            if (candidate.Origin.Row == evt.Origin.Row)
+            var full = new DecodedBatch();
+            ArrowBatchCodec.Read(evt.Schema, record, evt.Origin with { Row = 0 }, full);
+            t_lateRows = new Dictionary<int, CityEvent>(full.Events.Count);
+            foreach (var candidate in full.Events)
             {
-                return ToJson(candidate);
+                t_lateRows[candidate.Origin.Row] = candidate;
             }
+
+            t_lateRecord = record;
         }
 
-        return ToJson(evt);
+        return t_lateRows!.TryGetValue(evt.Origin.Row, out var row) ? ToJson(row) : ToJson(evt);
     }
 
     /// <summary>The event as one JSON record value.</summary>

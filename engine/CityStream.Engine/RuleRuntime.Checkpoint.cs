@@ -67,7 +67,16 @@ public sealed partial class RuleRuntime
 
             if (parts[0] == "r" && op is ICheckpointedOperator stateful)
             {
-                stateful.Restore(parts[2], value);
+                try
+                {
+                    stateful.Restore(parts[2], value);
+                }
+                catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or FormatException or InvalidOperationException or IndexOutOfRangeException)
+                {
+                    // A rule reloaded under the same id may no longer read its earlier version's state: start that key afresh rather
+                    // than refuse the whole restore (which would stop the host at every restart). Counted as an eviction.
+                    EngineMetrics.StateEvictions.WithLabels(op.Rule.Id, "unreadable_checkpoint").Inc();
+                }
             }
             else if (parts[0] == "e" && op is OperatorBase withEmitted)
             {

@@ -151,6 +151,8 @@ public sealed partial class RuleRuntime
             return;
         }
 
+        // Kept only for a late dead letter: an on-time event must not pin its record (an Arrow stream of ~200 KB) while alerts hold it.
+        evt.SourceRecord = null;
         _context.Output = output;
         _context.BeginEvent();
         if (ts > watermark)

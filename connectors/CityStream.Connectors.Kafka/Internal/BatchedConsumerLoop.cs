@@ -77,6 +77,8 @@ internal sealed class BatchedConsumerLoop
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
             // An Arrow record of 1,000 events is ~150-250 KB: at librdkafka's default 1 MiB per partition a fetch brought a handful.
             MaxPartitionFetchBytes = 8 * 1024 * 1024,
+            // A commit waits for the sinks; through a sink outage of up to this long the member stays in the group.
+            MaxPollIntervalMs = 30 * 60 * 1000,
         })
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
@@ -162,7 +164,18 @@ internal sealed class BatchedConsumerLoop
     /// <summary>Gathers what the consumer holds into the tasks' inboxes, waiting up to the poll timeout for the first record.</summary>
     private bool Poll()
     {
-        var result = _consumer.Consume(PollTimeout);
+        ConsumeResult<Ignore, byte[]>? result;
+        try
+        {
+            result = _consumer.Consume(PollTimeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            // E.g. a subscribed topic not there yet, a broker gone for a moment: the client recovers; the loop goes on.
+            HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, ex.Error.Reason);
+            return false;
+        }
+
         if (result is null)
         {
             return false;
@@ -269,7 +282,22 @@ internal sealed class BatchedConsumerLoop
 
         if (_offsets.Count > 0)
         {
-            _consumer.Commit(_offsets);
+            try
+            {
+                _consumer.Commit(_offsets);
+            }
+            catch (KafkaException ex) when (!ex.Error.IsFatal)
+            {
+                // The member was dropped or the group is rebalancing: these offsets stay uncommitted (their records are read again,
+                // at-least-once) and the next poll runs the rebalance (partitions revoked or lost, then assigned and restored).
+                HostLog.CommitFailed(HostLog.Logger, _settings.ApplicationId, ex.Error.Reason);
+                foreach (var task in tasks)
+                {
+                    task.MarkUncommitted();
+                }
+
+                return;
+            }
         }
 
         _commitDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);

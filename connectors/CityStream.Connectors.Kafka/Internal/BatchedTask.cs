@@ -101,6 +101,9 @@ internal sealed class BatchedTask
         Uncommitted = true;
     }
 
+    /// <summary>Marks the task as having offsets to commit again (its last commit failed).</summary>
+    public void MarkUncommitted() => Uncommitted = true;
+
     /// <summary>Adds the position after the last record run of each topic to <paramref name="offsets"/>, and marks the task committed.</summary>
     public void CollectOffsets(List<TopicPartitionOffset> offsets)
     {

@@ -16,6 +16,7 @@ internal sealed class ChangelogState : IRuntimeStateStore
     private static readonly TimeSpan RestorePollTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RestoreTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan WatermarkRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan QueueFullWait = TimeSpan.FromMilliseconds(50);
 
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly TopicPartition _partition;
@@ -32,8 +33,23 @@ internal sealed class ChangelogState : IRuntimeStateStore
     /// <summary>Entries read back by <see cref="ReadBack"/>.</summary>
     public int RestoredEntries => _restored?.Count ?? 0;
 
-    public void Put(string key, byte[]? value) =>
-        _producer.Produce(_partition, new Message<byte[], byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = value }, _onDelivery);
+    public void Put(string key, byte[]? value)
+    {
+        var message = new Message<byte[], byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = value };
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(_partition, message, _onDelivery);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // A checkpoint of many keys outruns the producer's queue: let it deliver some, then go on (never drop an entry).
+                _producer.Poll(QueueFullWait);
+            }
+        }
+    }
 
     public IEnumerable<KeyValuePair<string, byte[]>> ReadAll()
     {

@@ -15,4 +15,10 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) gave up waiting for its stream threads to close their consumers after {Seconds} s; offsets after its last commit will be read again")]
     public static partial void CloseAbandoned(ILogger logger, string applicationId, double seconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) got a consumer error and goes on: {Reason}")]
+    public static partial void ConsumerError(ILogger logger, string applicationId, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) could not commit its offsets ({Reason}); their records will be read again after the rebalance")]
+    public static partial void CommitFailed(ILogger logger, string applicationId, string reason);
 }

@@ -132,4 +132,33 @@ public sealed class UnreadFieldTests
         late.Origin = rows[1].Origin;
         Assert.Equal(Encoding.UTF8.GetString(EventCodec.ToJson(late)), Encoding.UTF8.GetString(letter.Payload.Span));
     }
+
+    [Theory]
+    [InlineData("grid")]
+    [InlineData("text")]
+    public void Invalid_utf8_in_a_string_is_malformed_json_whether_or_not_a_rule_reads_it(string field)
+    {
+        var runtime = Runtime();
+        var json = Encoding.UTF8.GetBytes(Ticket(TestEvents.T0));
+        var at = Encoding.UTF8.GetString(json).IndexOf(field == "grid" ? "G0412" : "smells", StringComparison.Ordinal);
+        json[at + 1] = 0xFF;
+        var batch = new DecodedBatch();
+
+        EventCodec.Decode(Hotline, json, ContentTypes.Json, Origin, batch, runtime.FieldsRead(Hotline));
+
+        Assert.Empty(batch.Events);
+        Assert.Equal(DeadLetterReasons.MalformedJson, Assert.Single(batch.DeadLetters).Reason);
+    }
+
+    [Fact]
+    public void An_event_on_time_lets_go_of_its_record()
+    {
+        var runtime = Runtime();
+        var evt = Decode(runtime, Ticket(TestEvents.T0)).Events[0];
+        Assert.NotNull(evt.SourceRecord);
+
+        runtime.Process(evt, new RuntimeOutput());
+
+        Assert.Null(evt.SourceRecord);
+    }
 }

@@ -259,4 +259,24 @@ public sealed class ThresholdTests
         Assert.Equal("hotline", output.Alerts[0].Evidence[0].Source);
         Assert.Equal(burst[0].Id, output.Alerts[0].Evidence[0].EventId);
     }
+
+    [Fact]
+    public void A_checkpointed_key_the_rule_can_no_longer_read_starts_afresh_instead_of_failing_the_restore()
+    {
+        var burst = Burst(0);
+        var store = new MemoryStateStore();
+        var harness = new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(burst[..2]);
+        harness.Runtime.Checkpoint(store);
+        var broken = new MemoryStateStore();
+        foreach (var (key, value) in store.ReadAll())
+        {
+            broken.Put(key, key.EndsWith("G0101", StringComparison.Ordinal) ? "{\"seen\":1,\"v\":{\"x\":7}}"u8.ToArray() : value);
+        }
+
+        var evictions = EngineMetrics.StateEvictions.WithLabels("gas.burst", "unreadable_checkpoint").Value;
+        var output = harness.RestoreFrom(broken).Feed(burst[2..]).Output;
+
+        Assert.Equal(evictions + 1, EngineMetrics.StateEvictions.WithLabels("gas.burst", "unreadable_checkpoint").Value);
+        Assert.Empty(output.Alerts);
+    }
 }

@@ -112,6 +112,13 @@ internal static class JsonEventReader
             detail = ex.Message;
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader passes invalid UTF-8 inside a string; GetString then throws this. A bad record must never stop the host.
+            reason = DeadLetterReasons.MalformedJson;
+            detail = ex.Message;
+            return null;
+        }
     }
 
     private static bool IsWhitespace(ReadOnlySpan<byte> rest) => rest.Trim(" \n\r\t"u8).IsEmpty;
@@ -243,6 +250,12 @@ internal static class JsonEventReader
         }
 
         var value = reader.ValueSpan;
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            // As GetString would on a kept field: the record is malformed JSON whichever fields the rules read.
+            throw new InvalidOperationException($"field '{field.Name}': the string is not valid UTF-8");
+        }
+
         if (field.EnumUtf8 is not null)
         {
             return FieldValidator.MatchEnum(field, value) is null ? FieldValidator.EnumError(field, Encoding.UTF8.GetString(value)) : null;
