@@ -64,7 +64,7 @@ public static class EngineMetrics
 
     /// <summary>State entries evicted by TTL or by the key limit.</summary>
     public static readonly Counter StateEvictions = Metrics.CreateCounter(
-        "citystream_state_evictions_total", "State entries evicted, by rule and cause (ttl or key_limit).", "rule", "cause");
+        "citystream_state_evictions_total", "State entries evicted, by rule and cause (ttl, key_limit, or unreadable_checkpoint: dropped at restore because the rule can no longer read it).", "rule", "cause");
 
     // prometheus-net's WithLabels builds a label sequence and takes a lock per call; events_in is counted per JSON
     // record, so its children are looked up once per source.
