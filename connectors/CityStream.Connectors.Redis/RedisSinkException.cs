@@ -1,10 +1,12 @@
+using CityStream.Engine;
+
 namespace CityStream.Connectors.Redis;
 
 /// <summary>
 /// Thrown by <see cref="RedisAlertSink"/> when a write still failed after every retry. The inner
 /// exception is the last failure. The host must not commit the input offsets of the batch.
 /// </summary>
-public sealed class RedisSinkException : Exception
+public sealed class RedisSinkException : Exception, ICountedSinkFailure
 {
     /// <summary>Creates the exception with no message.</summary>
     public RedisSinkException()

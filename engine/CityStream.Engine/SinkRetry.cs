@@ -28,7 +28,11 @@ public static class SinkRetry
             }
             catch (Exception ex) when (ex is not OperationCanceledException && (maxAttempts == 0 || attempt < maxAttempts))
             {
-                EngineMetrics.SinkErrors.WithLabels(sinkName).Inc();
+                if (ex is not ICountedSinkFailure)
+                {
+                    EngineMetrics.SinkErrors.WithLabels(sinkName).Inc();
+                }
+
                 EngineMetrics.SinkRetries.WithLabels(sinkName).Inc();
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
