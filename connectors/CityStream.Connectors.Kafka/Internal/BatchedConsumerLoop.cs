@@ -27,7 +27,7 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// batch, whatever partitions it holds.
 /// </para>
 /// </remarks>
-internal sealed class BatchedConsumerLoop
+internal sealed partial class BatchedConsumerLoop
 {
     /// <summary>Records run per poll at most: enough to pay the loop's fixed costs rarely, few enough to keep the alert hand-off prompt.</summary>
     public const int MaxPollRecords = 10_000;
@@ -323,79 +323,4 @@ internal sealed class BatchedConsumerLoop
             _changelogError ??= report.Error;
         }
     }
-
-    private void OnAssigned(List<TopicPartition> partitions)
-    {
-        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "assigned").Inc();
-        foreach (var partition in partitions)
-        {
-            var number = partition.Partition.Value;
-            if (_tasks.Exists(t => t.Partition == number))
-            {
-                continue;
-            }
-
-            var state = new ChangelogState(_changelog, new TopicPartition(_settings.ChangelogTopic, number), _onChangelogDelivery);
-            state.ReadBack(RestoreReader(), _host.Stopping);
-            var pipeline = new TaskPipeline(_host);
-            pipeline.Restore(state);
-            _tasks.Add(new BatchedTask(number, pipeline, state));
-        }
-
-        Volatile.Write(ref _taskCount, _tasks.Count);
-        _tasksGauge.Set(_tasks.Count);
-    }
-
-    private void OnRevoked(List<TopicPartitionOffset> partitions)
-    {
-        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "revoked").Inc();
-        var revoked = _tasks.FindAll(t => partitions.Exists(p => p.Partition.Value == t.Partition));
-        try
-        {
-            Commit(revoked);
-        }
-        finally
-        {
-            Drop(revoked);
-        }
-    }
-
-    private void OnLost(List<TopicPartitionOffset> partitions)
-    {
-        KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "lost").Inc();
-        Drop(_tasks.FindAll(t => partitions.Exists(p => p.Partition.Value == t.Partition)));
-    }
-
-    private void Drop(List<BatchedTask> tasks)
-    {
-        foreach (var task in tasks)
-        {
-            _tasks.Remove(task);
-        }
-
-        _lastTask = null;
-        Volatile.Write(ref _taskCount, _tasks.Count);
-        _tasksGauge.Set(_tasks.Count);
-    }
-
-    private IConsumer<byte[], byte[]?> RestoreReader() =>
-        _restoreReader ??= new ConsumerBuilder<byte[], byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = _settings.BootstrapServers,
-            // Assigned, never subscribed: the group id is required by the client and never joined.
-            GroupId = _settings.ApplicationId + "-restore",
-            ClientId = _thread.Name + "-restore",
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-        }).Build();
 }
-
-/// <summary>What every <see cref="BatchedConsumerLoop"/> of a host is told.</summary>
-internal sealed record BatchedThreadSettings(
-    string BootstrapServers,
-    string ApplicationId,
-    IReadOnlyList<string> SourceTopics,
-    string ChangelogTopic,
-    int CommitIntervalMs,
-    bool ReadFromEarliest,
-    int Workers);
