@@ -89,14 +89,7 @@ internal static class AlertJsonWriter
 
     private static void WriteEvidence(Utf8JsonWriter writer, AlertEvidence evidence)
     {
-        writer.WriteStartObject();
-        writer.WriteString(Names.EventId, evidence.EventId);
-        writer.WriteString(Names.Source, evidence.Source);
-        writer.WriteString(Names.Topic, evidence.Topic);
-        writer.WriteNumber(Names.Partition, evidence.Partition);
-        writer.WriteNumber(Names.Offset, evidence.Offset);
-        writer.WriteNumber(Names.EventTime, evidence.EventTime);
-        writer.WriteStartObject(Names.Fields);
+        WriteEvidenceStart(writer, evidence.EventId, JsonEncodedText.Encode(evidence.Source), new EventOrigin(evidence.Topic, evidence.Partition, evidence.Offset), evidence.EventTime);
         foreach (var (name, value) in evidence.Fields)
         {
             writer.WritePropertyName(name);
@@ -133,14 +126,7 @@ internal static class AlertJsonWriter
     private static void WriteEvidence(Utf8JsonWriter writer, CityEvent evt, IReadOnlyList<FieldDefinition> fields)
     {
         // The same JSON as an AlertEvidence built from the event (Runtime.AlertContent.BuildEvidence) writes.
-        writer.WriteStartObject();
-        writer.WriteString(Names.EventId, evt.Id);
-        writer.WriteString(Names.Source, evt.Schema.JsonName);
-        writer.WriteString(Names.Topic, evt.Origin.Topic);
-        writer.WriteNumber(Names.Partition, evt.Origin.Partition);
-        writer.WriteNumber(Names.Offset, evt.Origin.Offset);
-        writer.WriteNumber(Names.EventTime, evt.Timestamp);
-        writer.WriteStartObject(Names.Fields);
+        WriteEvidenceStart(writer, evt.Id, evt.Schema.JsonName, evt.Origin, evt.Timestamp);
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
@@ -149,31 +135,31 @@ internal static class AlertJsonWriter
                 continue;
             }
 
-            if (!evt.Has(field))
+            if (evt.Has(field))
+            {
+                Codec.JsonEventReader.WriteProperty(writer, evt, field);
+            }
+            else
             {
                 writer.WriteNull(field.JsonName);
-                continue;
-            }
-
-            switch (field.Type)
-            {
-                case FieldType.String:
-                    writer.WriteString(field.JsonName, evt.GetString(field.Index));
-                    break;
-                case FieldType.Boolean:
-                    writer.WriteBoolean(field.JsonName, evt.GetNumber(field.Index) != 0);
-                    break;
-                case FieldType.Integer or FieldType.Timestamp:
-                    writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
-                    break;
-                default:
-                    writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
-                    break;
             }
         }
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>Opens an evidence object up to its field values (<c>fields</c> opened).</summary>
+    private static void WriteEvidenceStart(Utf8JsonWriter writer, string eventId, JsonEncodedText source, EventOrigin origin, long eventTime)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Names.EventId, eventId);
+        writer.WriteString(Names.Source, source);
+        writer.WriteString(Names.Topic, origin.Topic);
+        writer.WriteNumber(Names.Partition, origin.Partition);
+        writer.WriteNumber(Names.Offset, origin.Offset);
+        writer.WriteNumber(Names.EventTime, eventTime);
+        writer.WriteStartObject(Names.Fields);
     }
 
     private static void WriteStringOrNull(Utf8JsonWriter writer, JsonEncodedText name, string? value)

@@ -280,28 +280,32 @@ internal static class JsonEventReader
         writer.WriteStartObject();
         foreach (var field in evt.Schema.Fields)
         {
-            if (!evt.Has(field))
+            if (evt.Has(field))
             {
-                continue;
-            }
-
-            switch (field.Type)
-            {
-                case FieldType.String:
-                    writer.WriteString(field.JsonName, evt.GetString(field.Index));
-                    break;
-                case FieldType.Boolean:
-                    writer.WriteBoolean(field.JsonName, evt.GetBoolean(field.Index));
-                    break;
-                case FieldType.Integer or FieldType.Timestamp:
-                    writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
-                    break;
-                default:
-                    writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
-                    break;
+                WriteProperty(writer, evt, field);
             }
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a field the event has as a JSON property of its type (the event's JSON, an alert's evidence values).</summary>
+    public static void WriteProperty(Utf8JsonWriter writer, CityEvent evt, FieldDefinition field)
+    {
+        switch (field.Type)
+        {
+            case FieldType.String:
+                writer.WriteString(field.JsonName, evt.GetString(field.Index));
+                break;
+            case FieldType.Boolean:
+                writer.WriteBoolean(field.JsonName, evt.GetBoolean(field.Index));
+                break;
+            case FieldType.Integer or FieldType.Timestamp:
+                writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
+                break;
+            default:
+                writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
+                break;
+        }
     }
 }
