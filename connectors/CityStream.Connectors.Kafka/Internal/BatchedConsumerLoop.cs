@@ -164,18 +164,7 @@ internal sealed partial class BatchedConsumerLoop
     /// <summary>Gathers what the consumer holds into the tasks' inboxes, waiting up to the poll timeout for the first record.</summary>
     private bool Poll()
     {
-        ConsumeResult<Ignore, byte[]>? result;
-        try
-        {
-            result = _consumer.Consume(PollTimeout);
-        }
-        catch (ConsumeException ex) when (!ex.Error.IsFatal)
-        {
-            // E.g. a subscribed topic not there yet, a broker gone for a moment: the client recovers; the loop goes on.
-            HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, ex.Error.Reason);
-            return false;
-        }
-
+        var result = TryConsume(PollTimeout);
         if (result is null)
         {
             return false;
@@ -187,9 +176,24 @@ internal sealed partial class BatchedConsumerLoop
             TaskOf(result.Partition.Value).Add(result);
             count++;
         }
-        while (count < MaxPollRecords && (result = _consumer.Consume(TimeSpan.Zero)) is not null);
+        while (count < MaxPollRecords && (result = TryConsume(TimeSpan.Zero)) is not null);
 
         return true;
+    }
+
+    /// <summary>The next record, or null when none came in time or the consumer reported a passing error (logged).</summary>
+    private ConsumeResult<Ignore, byte[]>? TryConsume(TimeSpan timeout)
+    {
+        try
+        {
+            return _consumer.Consume(timeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            // E.g. a subscribed topic not there yet, a broker gone for a moment: the client recovers; the loop goes on.
+            HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, ex.Error.Reason);
+            return null;
+        }
     }
 
     private void RunGathered() => RunGathered(_tasks);
