@@ -69,6 +69,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>Tasks (partition numbers) this host's batched consumer holds now; 0 in the Streamiz mode.</summary>
     internal int AssignedTasks => _batched?.TaskCount ?? 0;
 
+    /// <summary>Records this host's batched consumer has taken so far; 0 in the Streamiz mode.</summary>
+    internal long RecordsPolled => _batched?.RecordsPolled ?? 0;
+
     /// <summary>Inputs dead-lettered (malformed, invalid, late, unknown source).</summary>
     public long DeadLettered => _counters.DeadLettered;
 
@@ -105,6 +108,9 @@ public sealed class KafkaHost : IAsyncDisposable
         var topics = new List<TopicSpecification> { TopicProvisioner.Plain(_options.TopicPrefix + _options.DeadLetterTopic) };
         topics.AddRange(NewWarningTopics(_rules));
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, topics, ct).ConfigureAwait(false);
+        // A topic created a moment ago may not be served yet: a producer that asks too early marks it unknown and holds its
+        // messages for up to topic.metadata.propagation.max.ms.
+        await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, [.. topics.Select(t => t.Name), .. SourceTopics], ct).ConfigureAwait(false);
 
         _warnings = new KafkaAlertSink(_options.BootstrapServers, _options.TopicPrefix);
         _deadLetters = new KafkaDeadLetterSink(_options.BootstrapServers, _options.TopicPrefix, _options.DeadLetterTopic);
@@ -222,7 +228,7 @@ public sealed class KafkaHost : IAsyncDisposable
         var changelog = ChangelogTopic;
         var partitions = TopicProvisioner.PartitionCount(_options.BootstrapServers, sources[0]);
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
-        await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, changelog, ct).ConfigureAwait(false);
+        await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, [changelog], ct).ConfigureAwait(false);
         var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads);
         ct.ThrowIfCancellationRequested();
         var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);

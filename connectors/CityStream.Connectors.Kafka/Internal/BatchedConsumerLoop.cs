@@ -54,6 +54,7 @@ internal sealed partial class BatchedConsumerLoop
     private BatchedTask? _lastTask;
     private volatile bool _stopRequested;
     private int _taskCount;
+    private long _recordsPolled;
     private volatile Error? _changelogError;
 
     public BatchedConsumerLoop(BatchedThreadSettings settings, RuleHostContext host, Action<Exception> onFailure)
@@ -87,6 +88,9 @@ internal sealed partial class BatchedConsumerLoop
         _changelog = new ProducerBuilder<byte[], byte[]?>(ProducerSettings.Create(settings.BootstrapServers, clientId + "-changelog")).Build();
         _thread = new Thread(Run) { Name = clientId, IsBackground = true };
     }
+
+    /// <summary>Records taken from the consumer so far (diagnostics: read before they are counted as events, which waits for the sinks).</summary>
+    public long RecordsPolled => Interlocked.Read(ref _recordsPolled);
 
     /// <summary>Tasks (partition numbers) the consumer holds now.</summary>
     public int TaskCount => Volatile.Read(ref _taskCount);
@@ -178,6 +182,7 @@ internal sealed partial class BatchedConsumerLoop
         }
         while (count < MaxPollRecords && (result = TryConsume(TimeSpan.Zero)) is not null);
 
+        Interlocked.Add(ref _recordsPolled, count);
         return true;
     }
 

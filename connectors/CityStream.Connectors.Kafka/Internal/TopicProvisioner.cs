@@ -69,23 +69,32 @@ internal static class TopicProvisioner
         await EnsureAsync(bootstrapServers, missing, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until every partition of <paramref name="topic"/> has a leader (a topic just created may not have one yet).</summary>
+    /// <summary>Waits until every partition of each of <paramref name="topics"/> has a leader (a topic just created may not have one yet).</summary>
     /// <exception cref="TimeoutException">Not within the metadata timeout.</exception>
-    public static async Task WaitForLeadersAsync(string bootstrapServers, string topic, CancellationToken cancellationToken)
+    public static async Task WaitForLeadersAsync(string bootstrapServers, IReadOnlyCollection<string> topics, CancellationToken cancellationToken)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
         var deadline = DateTime.UtcNow + MetadataTimeout;
         while (true)
         {
-            var metadata = admin.GetMetadata(topic, MetadataTimeout).Topics.SingleOrDefault(t => string.Equals(t.Topic, topic, StringComparison.Ordinal));
-            if (metadata is { Error.Code: ErrorCode.NoError, Partitions.Count: > 0 } && metadata.Partitions.TrueForAll(p => p.Leader >= 0 && p.Error.Code == ErrorCode.NoError))
+            var led = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var metadata in admin.GetMetadata(MetadataTimeout).Topics)
+            {
+                if (metadata is { Error.Code: ErrorCode.NoError, Partitions.Count: > 0 } && metadata.Partitions.TrueForAll(p => p.Leader >= 0 && p.Error.Code == ErrorCode.NoError))
+                {
+                    led.Add(metadata.Topic);
+                }
+            }
+
+            var waiting = topics.Where(t => !led.Contains(t)).ToList();
+            if (waiting.Count == 0)
             {
                 return;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"topic '{topic}' has partitions without a leader after {MetadataTimeout.TotalSeconds} s");
+                throw new TimeoutException($"topics without a leader after {MetadataTimeout.TotalSeconds} s: {string.Join(", ", waiting)}");
             }
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
