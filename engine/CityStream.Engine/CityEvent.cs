@@ -69,9 +69,6 @@ public sealed class CityEvent
     /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
     internal bool Retained { get; set; }
 
-    /// <summary>Whether the decoder left out string fields no rule reads; <see cref="SourceRecord"/> then holds the whole event.</summary>
-    internal bool Skipped { get; set; }
-
     /// <summary>
     /// The record the event was decoded from (one JSON event, or the Arrow stream whose row <see cref="EventOrigin.Row"/> it is), kept
     /// when the decoder left fields out, so a late dead letter still has them all; dropped when the event is kept in state.

@@ -38,7 +38,7 @@ public static class EventCodec
         var lettersBefore = output.DeadLetters.Count;
         if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
         {
-            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, keep: keep);
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var leftOut, keep: keep);
             if (evt is null)
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));
@@ -46,7 +46,7 @@ public static class EventCodec
             else
             {
                 evt.Origin = origin;
-                if (evt.Skipped)
+                if (leftOut)
                 {
                     evt.SourceRecord = WholeArray(payload);
                 }

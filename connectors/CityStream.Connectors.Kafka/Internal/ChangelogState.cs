@@ -30,9 +30,6 @@ internal sealed class ChangelogState : IRuntimeStateStore
         _onDelivery = onDelivery;
     }
 
-    /// <summary>Entries read back by <see cref="ReadBack"/>.</summary>
-    public int RestoredEntries => _restored?.Count ?? 0;
-
     public void Put(string key, byte[]? value)
     {
         var message = new Message<byte[], byte[]?> { Key = Encoding.UTF8.GetBytes(key), Value = value };

@@ -209,7 +209,6 @@ internal static class ArrowBatchCodec
             {
                 if (record is not null)
                 {
-                    events[r].Skipped = true;
                     events[r].SourceRecord = record;
                     events[r].SourceRecordIsArrow = true;
                 }

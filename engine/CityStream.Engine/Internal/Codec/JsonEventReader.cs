@@ -16,12 +16,13 @@ internal static class JsonEventReader
     /// <summary>
     /// Decodes an event; on failure returns null with the dead-letter reason and detail. String values of fields outside
     /// <c>keep</c> (bit = field index) are checked like any other but not turned into strings (the caller then keeps the record
-    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter); numbers and booleans cost nothing to keep.
+    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter, <c>leftOut</c> says whether any was left out); numbers and booleans cost nothing to keep.
     /// </summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, bool requireAll = true, ulong keep = ulong.MaxValue)
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue)
     {
         reason = string.Empty;
         detail = string.Empty;
+        leftOut = false;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
         {
@@ -56,7 +57,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
-                    evt.Skipped = skipped != 0;
+                    leftOut = skipped != 0;
                     return evt;
                 }
 

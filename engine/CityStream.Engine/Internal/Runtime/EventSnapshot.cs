@@ -37,7 +37,7 @@ internal static class EventSnapshot
         var schema = sources(name)
             ?? throw new InvalidDataException(name.Length == 0 ? "checkpointed event names no source, and its rule has several" : $"checkpoint names unknown source '{name}'");
         var json = JsonSerializer.SerializeToUtf8Bytes(element.GetProperty("e"));
-        var evt = JsonEventReader.Read(schema, json, out _, out var detail, requireAll: false)
+        var evt = JsonEventReader.Read(schema, json, out _, out var detail, out _, requireAll: false)
             ?? throw new InvalidDataException("checkpointed event no longer matches its schema: " + detail);
         evt.Origin = new EventOrigin(element.GetProperty("t").GetString()!, element.GetProperty("p").GetInt32(), element.GetProperty("o").GetInt64(), element.TryGetProperty("r", out var row) ? row.GetInt32() : 0);
         return evt;
