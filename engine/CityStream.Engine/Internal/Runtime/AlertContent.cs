@@ -4,26 +4,53 @@ namespace CityStream.Engine.Internal.Runtime;
 
 /// <summary>
 /// What an alert's text and evidence are rendered from, captured when the rule fires: the evidence events (a copy of
-/// the list, as the operator's window goes on changing), the template values of the moment (<paramref name="extras"/>)
+/// the list, or an image of a window's evidence, as the operator's window goes on changing), the template values of the moment
 /// and the event the templates read. Events are not changed once decoded, so rendering later gives the same text.
 /// </summary>
-internal sealed class AlertContent(CompiledRule rule, string key, CityEvent primary, CityEvent[] evidence, IReadOnlyDictionary<string, string>? extras)
+internal sealed class AlertContent
 {
-    /// <summary>The evidence events, oldest first.</summary>
-    public CityEvent[] EvidenceEvents => evidence;
+    private readonly CompiledRule _rule;
+    private readonly string _key;
+    private readonly CityEvent _primary;
+    private readonly IReadOnlyDictionary<string, string>? _extras;
+    private readonly EvidenceImage? _image;
+    private CityEvent[]? _evidence;
+
+    public AlertContent(CompiledRule rule, string key, CityEvent primary, CityEvent[] evidence, IReadOnlyDictionary<string, string>? extras)
+    {
+        _rule = rule;
+        _key = key;
+        _primary = primary;
+        _extras = extras;
+        _evidence = evidence;
+    }
+
+    /// <summary>Content whose evidence events are made from a window's image when first read.</summary>
+    public AlertContent(CompiledRule rule, string key, CityEvent primary, EvidenceImage evidence, IReadOnlyDictionary<string, string>? extras)
+    {
+        _rule = rule;
+        _key = key;
+        _primary = primary;
+        _extras = extras;
+        _image = evidence;
+    }
+
+    /// <summary>The evidence events, oldest first (made once from the image; two threads reading at once make equal copies).</summary>
+    public CityEvent[] EvidenceEvents => _evidence ??= _image!.Events();
 
     /// <summary>The fields whose values each evidence event shows (those of other sources are skipped).</summary>
-    public IReadOnlyList<FieldDefinition> EvidenceFields => rule.EvidenceFields;
+    public IReadOnlyList<FieldDefinition> EvidenceFields => _rule.EvidenceFields;
 
-    public string RenderTitle() => rule.Title.Render(primary, key, extras);
+    public string RenderTitle() => _rule.Title.Render(_primary, _key, _extras);
 
-    public string RenderMessage() => rule.Message.Render(primary, key, extras);
+    public string RenderMessage() => _rule.Message.Render(_primary, _key, _extras);
 
     /// <summary>Whether the message is the title's template (a rule without its own message): render once, show twice.</summary>
-    public bool MessageIsTitle => ReferenceEquals(rule.Message, rule.Title);
+    public bool MessageIsTitle => ReferenceEquals(_rule.Message, _rule.Title);
 
     public IReadOnlyList<AlertEvidence> BuildEvidence()
     {
+        var evidence = EvidenceEvents;
         var items = new AlertEvidence[evidence.Length];
         for (var i = 0; i < evidence.Length; i++)
         {
@@ -36,7 +63,7 @@ internal sealed class AlertContent(CompiledRule rule, string key, CityEvent prim
                 Partition = evt.Origin.Partition,
                 Offset = evt.Origin.Offset,
                 EventTime = evt.Timestamp,
-                Fields = new EvidenceFieldValues(evt, rule.EvidenceFields),
+                Fields = new EvidenceFieldValues(evt, _rule.EvidenceFields),
             };
         }
 

@@ -9,11 +9,6 @@ internal static class AlertFactory
     {
         var primary = Primary(rule, evidence);
         var located = (rule.CanLocate ? Located(evidence) : null) ?? evidence[^1];
-        var schema = located.Schema;
-        var lat = schema.LatField;
-        var lon = schema.LonField;
-        var grid = schema.GridField;
-        var district = schema.DistrictField;
         var events = new CityEvent[evidence.Count];
         var (first, last) = times ?? (long.MaxValue, long.MinValue);
         for (var i = 0; i < events.Length; i++)
@@ -29,10 +24,20 @@ internal static class AlertFactory
         }
 
         var content = new AlertContent(rule, key, primary, events, extras);
+        return Complete(rule, alertId, key, primary, located, content, emitTime, (first, last));
+    }
+
+    private static Alert Complete(CompiledRule rule, string alertId, string key, CityEvent primary, CityEvent located, AlertContent content, long emitTime, (long First, long Last) times)
+    {
+        var schema = located.Schema;
+        var lat = schema.LatField;
+        var lon = schema.LonField;
+        var grid = schema.GridField;
+        var district = schema.DistrictField;
         return new Alert(alertId, rule.Id, rule.Pack, rule.SeverityFor(primary), key, rule.Labels, content)
         {
-            FirstEventTime = first,
-            LastEventTime = last,
+            FirstEventTime = times.First,
+            LastEventTime = times.Last,
             EmitTime = emitTime,
             Location = lat is not null && lon is not null && located.Has(lat) && located.Has(lon)
                 ? new GeoPoint(located.GetNumber(lat.Index), located.GetNumber(lon.Index))
@@ -41,6 +46,24 @@ internal static class AlertFactory
             District = district is not null ? located.GetString(district.Index) : null,
             Route = rule.Route,
         };
+    }
+
+    /// <summary>
+    /// Builds the alert of a window from its evidence image, <paramref name="newest"/> being its last event: the events are made
+    /// again from the image only when the alert's evidence is read, or here when the templates or the location need an older one.
+    /// </summary>
+    public static Alert BuildForWindow(CompiledRule rule, string alertId, string key, CityEvent newest, EvidenceImage evidence, long emitTime, IReadOnlyDictionary<string, string>? extras, (long First, long Last) times)
+    {
+        CityEvent[]? events = null;
+        var primary = ReferenceEquals(newest.Schema, rule.Source) ? newest : Primary(rule, events ??= evidence.Events());
+        var located = newest;
+        if (rule.CanLocate && !(newest.Schema.LatField is { } newestLat && newest.Has(newestLat)))
+        {
+            located = Located(events ??= evidence.Events()) ?? newest;
+        }
+
+        var content = events is null ? new AlertContent(rule, key, primary, evidence, extras) : new AlertContent(rule, key, primary, events, extras);
+        return Complete(rule, alertId, key, primary, located, content, emitTime, times);
     }
 
     /// <summary>The event the templates read: the last evidence of the rule's primary source.</summary>

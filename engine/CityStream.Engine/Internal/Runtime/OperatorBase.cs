@@ -41,10 +41,8 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
     /// <summary>Emits an alert unless one of the same id is already out; true when emitted.</summary>
     protected bool TryEmit(RuntimeContext context, string key, string dedupKey, string episode, long expiry, IReadOnlyList<CityEvent> evidence, IReadOnlyDictionary<string, string>? extras)
     {
-        var alertId = AlertIds.For(Rule.Id, dedupKey, episode);
-        if (!Emitted.TryAdd(alertId, expiry))
+        if (!TryClaim(dedupKey, episode, expiry, out var alertId))
         {
-            EngineMetrics.AlertsSuppressed.WithLabels(Rule.Pack, Rule.Id).Inc();
             return false;
         }
 
@@ -52,13 +50,26 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
         return true;
     }
 
+    /// <summary>The id of a candidate alert, unless one of that id is already out (then counted as suppressed).</summary>
+    protected bool TryClaim(string dedupKey, string episode, long expiry, out string alertId)
+    {
+        alertId = AlertIds.For(Rule.Id, dedupKey, episode);
+        if (!Emitted.TryAdd(alertId, expiry))
+        {
+            EngineMetrics.AlertsSuppressed.WithLabels(Rule.Pack, Rule.Id).Inc();
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Emits an alert whose episode the operator's own state already dedups.</summary>
     protected void Emit(RuntimeContext context, string alertId, string key, IReadOnlyList<CityEvent> evidence, IReadOnlyDictionary<string, string>? extras) =>
         context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, evidence, context.Now, extras));
 
-    /// <summary>Emits the alert of a window whose evidence times it already knows.</summary>
-    protected void Emit(RuntimeContext context, string alertId, string key, WindowAggregates window, IReadOnlyDictionary<string, string>? extras) =>
-        context.Output.Alerts.Add(AlertFactory.Build(Rule, alertId, key, window.Evidence, context.Now, extras, window.EvidenceTimes()));
+    /// <summary>Emits the alert of a window, <paramref name="newest"/> being the event that made it fire (its last evidence).</summary>
+    protected void Emit(RuntimeContext context, string alertId, string key, CityEvent newest, WindowAggregates window, EvidenceEncoding encoding, IReadOnlyDictionary<string, string>? extras) =>
+        context.Output.Alerts.Add(AlertFactory.BuildForWindow(Rule, alertId, key, newest, window.EvidenceSnapshot(encoding, key), context.Now, extras, window.EvidenceTimes(encoding, key)));
 
     protected static string FormatTime(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -97,7 +97,21 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
 
         var dedup = _dedupIsKey ? key : Rule.Dedup.Select(last);
         var (episode, expiry) = EpisodeOf(windowEnd, "at:" + last.Id, windowEnd);
-        return TryEmit(context, key, dedup, episode, expiry, aggregates.Evidence, aggregates.Extras(Rule, windowStart, windowEnd));
+        return TryEmit(context, key, dedup, episode, expiry, Evidence(events, first, end), aggregates.Extras(Rule, windowStart, windowEnd));
+    }
+
+    /// <summary>What a tumbling window keeps of the same events: the first ones up to the limit, the last of them replaced by the newest.</summary>
+    private static CityEvent[] Evidence(List<CityEvent> events, int first, int end)
+    {
+        var count = Math.Min(end - first + 1, WindowAggregates.MaxEvidence);
+        var evidence = new CityEvent[count];
+        for (var i = 0; i < count - 1; i++)
+        {
+            evidence[i] = events[first + i];
+        }
+
+        evidence[^1] = events[end];
+        return evidence;
     }
 
     protected override void WriteState(Utf8JsonWriter writer, List<CityEvent> state) => EventSnapshot.WriteList(writer, null, state, SingleSource);

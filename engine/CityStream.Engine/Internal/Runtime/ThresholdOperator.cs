@@ -22,7 +22,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
     private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
     private readonly Stack<WindowAggregates> _pool = new();
     private readonly bool _windowIsEpisode;
-    private readonly FieldDefinition? _keyField;
+    private readonly EvidenceEncoding _evidence;
 
     public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
@@ -33,7 +33,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
         _windowIsEpisode = _dedupIsKey && rule.Suppress == TimeSpan.Zero;
-        _keyField = rule.Key.SingleStringField;
+        _evidence = new EvidenceEncoding(rule);
     }
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
@@ -50,12 +50,12 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         {
             windows.Key = key;
         }
-        else if (_keyField is { } keyField && !ReferenceEquals(windows.Key, key))
+        else
         {
-            // The event is about to be kept as evidence: let it share the key's string (a million keys, a copy per event).
-            evt.SetString(keyField.Index, windows.Key);
+            // The closing queue holds the key's own string, not each event's copy.
             key = windows.Key;
         }
+
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
         {
@@ -66,7 +66,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
                 _closing.Enqueue((key, start), start + _sizeMs);
             }
 
-            window.Add(evt);
+            window.Add(evt, key, _evidence);
             if (window.Fired)
             {
                 continue;
@@ -82,14 +82,17 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
             if (_windowIsEpisode)
             {
                 // The window's own Fired flag (checkpointed with it) is the dedup: no emitted-id set to keep.
-                Emit(context, AlertIds.ForWindow(Rule.Id, key, start), key, window, window.Extras(Rule, start, start + _sizeMs));
+                Emit(context, AlertIds.ForWindow(Rule.Id, key, start), key, evt, window, _evidence, window.Extras(Rule, start, start + _sizeMs));
                 continue;
             }
 
             var naturalEpisode = AlertIds.WindowEpisode(start);
             var dedup = _dedupIsKey ? key : Rule.Dedup.Select(evt);
             var (episode, expiry) = EpisodeOf(start, naturalEpisode, start + _sizeMs);
-            TryEmit(context, key, dedup, episode, expiry, window.Evidence, window.Extras(Rule, start, start + _sizeMs));
+            if (TryClaim(dedup, episode, expiry, out var alertId))
+            {
+                Emit(context, alertId, key, evt, window, _evidence, window.Extras(Rule, start, start + _sizeMs));
+            }
         }
     }
 
@@ -122,7 +125,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         foreach (var (start, window) in state.Items)
         {
             writer.WritePropertyName(start.ToString(CultureInfo.InvariantCulture));
-            window.Write(writer, SingleSource);
+            window.Write(writer, SingleSource, _evidence, state.Key);
         }
 
         writer.WriteEndObject();
@@ -133,7 +136,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         var windows = new WindowSet();
         foreach (var property in element.EnumerateObject())
         {
-            windows.Add(long.Parse(property.Name, CultureInfo.InvariantCulture), WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed));
+            windows.Add(long.Parse(property.Name, CultureInfo.InvariantCulture), WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed, _evidence));
         }
 
         return windows;

@@ -38,22 +38,25 @@ internal sealed class WindowAggregates
 
     public bool Fired { get; set; }
 
-    public List<CityEvent> Evidence { get; } = new(4);
+    // The evidence as compact bytes, not the events: a window is per key, and kept events were most of a key's state.
+    private EvidenceLog _evidence;
+
+    public int EvidenceCount => _evidence.Count;
 
     // The evidence's first and last event time, kept as events come (they are in cache then) so building the alert need not
-    // touch every evidence event again; stale once a full list had its last event replaced.
+    // read every evidence event again; stale once a full list had its last event replaced.
     private long _evidenceFirst = long.MaxValue;
     private long _evidenceLast = long.MinValue;
     private bool _evidenceTimesStale;
 
-    /// <summary>First and last event time of <see cref="Evidence"/>.</summary>
-    public (long First, long Last) EvidenceTimes()
+    /// <summary>First and last event time of the evidence.</summary>
+    public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding, string key)
     {
         if (_evidenceTimesStale)
         {
             _evidenceFirst = long.MaxValue;
             _evidenceLast = long.MinValue;
-            foreach (var evt in Evidence)
+            foreach (var evt in _evidence.Events(encoding, key))
             {
                 _evidenceFirst = Math.Min(_evidenceFirst, evt.Timestamp);
                 _evidenceLast = Math.Max(_evidenceLast, evt.Timestamp);
@@ -65,12 +68,18 @@ internal sealed class WindowAggregates
         return (_evidenceFirst, _evidenceLast);
     }
 
+    /// <summary>The evidence as it is now, for an alert fired now.</summary>
+    public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key);
+
+    /// <summary>The evidence events, made again.</summary>
+    public CityEvent[] EvidenceEvents(EvidenceEncoding encoding, string? key) => _evidence.Events(encoding, key);
+
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
     {
         Events = 0;
         Fired = false;
-        Evidence.Clear();
+        _evidence.Clear();
         _evidenceFirst = long.MaxValue;
         _evidenceLast = long.MinValue;
         _evidenceTimesStale = false;
@@ -83,23 +92,28 @@ internal sealed class WindowAggregates
         return this;
     }
 
-    public void Add(CityEvent evt)
+    /// <summary>Adds an event to the aggregates and, as evidence, to the window's log (<paramref name="key"/>: the window's key, written as a mark).</summary>
+    public void Add(CityEvent evt, string? key, EvidenceEncoding encoding)
     {
-        Events++;
-        evt.Retained = true;
-        if (Evidence.Count < MaxEvidence)
+        if (_evidence.Count < MaxEvidence)
         {
-            Evidence.Add(evt);
             var ts = evt.Timestamp;
             _evidenceFirst = Math.Min(_evidenceFirst, ts);
             _evidenceLast = Math.Max(_evidenceLast, ts);
         }
         else
         {
-            Evidence[MaxEvidence - 1] = evt;
             _evidenceTimesStale = true;
         }
 
+        _evidence.Add(evt, key, encoding, MaxEvidence);
+        Add(evt);
+    }
+
+    /// <summary>Adds an event to the aggregates only.</summary>
+    public void Add(CityEvent evt)
+    {
+        Events++;
         for (var i = 0; i < _specs.Count; i++)
         {
             var spec = _specs[i];
@@ -153,7 +167,7 @@ internal sealed class WindowAggregates
     }
 
     /// <summary>Writes the window (its evidence events leave out their source when it is <paramref name="implied"/>; "fired" only when true).</summary>
-    public void Write(Utf8JsonWriter writer, SourceSchema? implied)
+    public void Write(Utf8JsonWriter writer, SourceSchema? implied, EvidenceEncoding encoding, string? key)
     {
         writer.WriteStartObject();
         writer.WriteNumber("n", Events);
@@ -186,11 +200,11 @@ internal sealed class WindowAggregates
         }
 
         writer.WriteEndArray();
-        EventSnapshot.WriteList(writer, "ev", Evidence, implied);
+        EventSnapshot.WriteList(writer, "ev", _evidence.Events(encoding, key), implied);
         writer.WriteEndObject();
     }
 
-    public static WindowAggregates Read(JsonElement element, IReadOnlyList<AggregateSpec> specs, Func<string, SourceSchema?> sources)
+    public static WindowAggregates Read(JsonElement element, IReadOnlyList<AggregateSpec> specs, Func<string, SourceSchema?> sources, EvidenceEncoding encoding)
     {
         var window = new WindowAggregates(specs)
         {
@@ -223,7 +237,11 @@ internal sealed class WindowAggregates
             i++;
         }
 
-        window.Evidence.AddRange(EventSnapshot.ReadList(element.GetProperty("ev"), sources));
+        foreach (var evt in EventSnapshot.ReadList(element.GetProperty("ev"), sources))
+        {
+            window._evidence.Add(evt, key: null, encoding, MaxEvidence);
+        }
+
         window._evidenceTimesStale = true;
         return window;
     }

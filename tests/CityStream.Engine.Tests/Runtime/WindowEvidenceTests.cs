@@ -1,0 +1,117 @@
+using CityStream.Engine.Internal.Runtime;
+
+namespace CityStream.Engine.Tests.Runtime;
+
+/// <summary>A window keeps its evidence as bytes (<see cref="EvidenceLog"/>): what comes back must be what went in.</summary>
+public sealed class WindowEvidenceTests
+{
+    // Reads every kind of field: a number, a string that is the key, strings that are not, an enum; locates (vehicle_gps has lat).
+    private const string GpsPack = """
+        pack: transport
+        rules:
+          - id: tanker.crawl
+            kind: threshold
+            source: vehicle_gps
+            where: speed_kmh < 5 && vehicle_class == 'hazmat_tanker'
+            key: plate
+            window: { type: tumbling, size: 1h }
+            aggregate: { fixes: count(), slowest: min(speed_kmh) }
+            having: fixes >= COUNT
+            alert: { title: "{plate} crawling ({fixes} fixes, heading {heading}, {district})" }
+        """;
+
+    private static CityEvent Fix(int i, string plate, double speed, string district, EventOrigin origin, double? lat = 32.0)
+    {
+        var evt = TestEvents.Make("vehicle_gps", ("id", $"fix-{i}-é"), ("ts", TestEvents.T0 + (i * 1_000L)), ("plate", plate),
+            ("vehicle_class", "hazmat_tanker"), ("speed_kmh", speed), ("heading", -17.25 * i), ("district", district), ("grid", "G" + i));
+        if (lat is { } latitude)
+        {
+            evt.SetNumber(evt.Schema.Field("lat")!.Index, latitude + (i / 1e6));
+            evt.SetNumber(evt.Schema.Field("lon")!.Index, 120.86);
+        }
+
+        evt.Origin = origin;
+        return evt;
+    }
+
+    private static RuleRuntime Runtime(int count)
+    {
+        var result = RuleSet.FromYaml([("pack.yaml", GpsPack.Replace("COUNT", count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))]);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        return new RuleRuntime(result.RuleSet!);
+    }
+
+    [Fact]
+    public void Evidence_made_again_from_a_window_has_every_shown_field_and_origin_of_the_events_that_went_in()
+    {
+        var runtime = Runtime(4);
+        var output = new RuntimeOutput();
+        CityEvent[] fixes =
+        [
+            Fix(1, "苏F·12345", 0.5, "崇川区", new EventOrigin("city.vehicle.gps", 3, 1_234_567_890_123, 0)),
+            Fix(2, "苏F·12345", 0, "港闸区", new EventOrigin("replay", 0, 0, 999)),
+            Fix(3, "苏F·12345", 4.75, "崇川区", new EventOrigin("city.vehicle.gps", 11, 7, 1)),
+            Fix(4, "苏F·12345", 1e-9, "", new EventOrigin("city.vehicle.gps", 3, 1_234_567_890_124, 0)),
+        ];
+
+        foreach (var fix in fixes)
+        {
+            runtime.Process(fix, output);
+        }
+
+        var alert = Assert.Single(output.Alerts);
+        Assert.Equal(fixes.Length, alert.Evidence.Count);
+        for (var i = 0; i < fixes.Length; i++)
+        {
+            var (evidence, fix) = (alert.Evidence[i], fixes[i]);
+            Assert.Equal(fix.Id, evidence.EventId);
+            Assert.Equal(fix.Timestamp, evidence.EventTime);
+            Assert.Equal(fix.Origin.Topic, evidence.Topic);
+            Assert.Equal(fix.Origin.Partition, evidence.Partition);
+            Assert.Equal(fix.Origin.Offset, evidence.Offset);
+            foreach (var (name, value) in evidence.Fields)
+            {
+                Assert.Equal(fix.GetValue(fix.Schema.Field(name)!), value);
+            }
+
+            Assert.Equal(["district", "heading", "plate", "speed_kmh", "vehicle_class"], evidence.Fields.Keys.Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal("苏F·12345 crawling (4 fixes, heading -69, )", alert.Title);
+        Assert.Equal(new GeoPoint(32.0 + (4 / 1e6), 120.86), alert.Location);
+    }
+
+    [Fact]
+    public void A_window_past_its_evidence_limit_keeps_the_first_events_and_the_newest()
+    {
+        const int fixes = WindowAggregates.MaxEvidence + 5;
+        var runtime = Runtime(fixes);
+        var output = new RuntimeOutput();
+        for (var i = 1; i <= fixes; i++)
+        {
+            runtime.Process(Fix(i, "P1", 1, "崇川区", new EventOrigin("city.vehicle.gps", 0, i)), output);
+        }
+
+        var alert = Assert.Single(output.Alerts);
+        string[] expected = [.. Enumerable.Range(1, WindowAggregates.MaxEvidence - 1).Select(i => $"fix-{i}-é"), $"fix-{fixes}-é"];
+        Assert.Equal(expected, alert.Evidence.Select(e => e.EventId));
+        Assert.Equal([.. Enumerable.Range(1, WindowAggregates.MaxEvidence - 1).Select(i => (long)i), fixes], alert.Evidence.Select(e => e.Offset));
+        Assert.Equal(TestEvents.T0 + 1_000, alert.FirstEventTime);
+        Assert.Equal(TestEvents.T0 + (fixes * 1_000L), alert.LastEventTime);
+    }
+
+    [Fact]
+    public void An_alert_whose_newest_event_has_no_location_takes_it_from_the_last_evidence_that_has()
+    {
+        var runtime = Runtime(3);
+        var output = new RuntimeOutput();
+        runtime.Process(Fix(1, "P1", 1, "崇川区", new EventOrigin("t", 0, 1)), output);
+        runtime.Process(Fix(2, "P1", 1, "港闸区", new EventOrigin("t", 0, 2)), output);
+        runtime.Process(Fix(3, "P1", 1, "通州区", new EventOrigin("t", 0, 3), lat: null), output);
+
+        var alert = Assert.Single(output.Alerts);
+        Assert.Equal(new GeoPoint(32.0 + (2 / 1e6), 120.86), alert.Location);
+        Assert.Equal("港闸区", alert.District);
+        Assert.Equal("G2", alert.Grid);
+    }
+}
