@@ -114,4 +114,30 @@ public sealed class WindowEvidenceTests
         Assert.Equal("港闸区", alert.District);
         Assert.Equal("G2", alert.Grid);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-86_400_000.0)] // before the window's start: a late event restored under an earlier start
+    [InlineData(3.0e12)]
+    [InlineData(1.5)] // not a whole millisecond: kept as its 8 bytes
+    [InlineData(1.0e17)] // out of a varint's exact reach
+    public void Evidence_times_near_and_far_from_the_window_start_come_back_exact(double offsetFromStart)
+    {
+        var rule = Assert.Single(RuleSet.FromYaml([("pack.yaml", GpsPack.Replace("COUNT", "2", StringComparison.Ordinal))]).RuleSet!.Rules);
+        var encoding = new EvidenceEncoding(rule);
+        var start = TestEvents.T0;
+        var log = default(EvidenceLog);
+        var early = Fix(1, "P1", 1, "崇川区", new EventOrigin("t", 0, 1));
+        var odd = Fix(2, "P1", 1, "崇川区", new EventOrigin("t", 0, 2));
+        odd.SetNumber(odd.Schema.TimeField.Index, start + offsetFromStart);
+        log.Add(early, "P1", start, encoding, WindowAggregates.MaxEvidence);
+        log.Add(odd, "P1", start, encoding, WindowAggregates.MaxEvidence);
+
+        var events = log.Events(encoding, "P1", start);
+
+        Assert.Equal(start + offsetFromStart, events[1].GetNumber(odd.Schema.TimeField.Index));
+        Assert.Equal(early.Timestamp, events[0].Timestamp);
+        Assert.Equal((Math.Min(early.Timestamp, odd.Timestamp), Math.Max(early.Timestamp, odd.Timestamp)), log.TimeRange(encoding, start));
+        Assert.Equal("P1", events[1].GetString(odd.Schema.Field("plate")!.Index));
+    }
 }

@@ -7,10 +7,11 @@ namespace CityStream.Engine.Internal.Runtime;
 /// <summary>
 /// The evidence events of one window, up to a limit, as bytes: per event its source and topic (by index into the operator's
 /// <see cref="EvidenceEncoding"/>), partition, offset, row, which fields it has, and the values of those the rule can still
-/// read — numbers as their 8 bytes, strings as UTF-8, or one byte when the string is the window's key. Written by hand because
-/// a kept event as a <see cref="CityEvent"/> (object, a slot per field of its schema, its id string) was ~256 B, two thirds of a
-/// tracked key's state, where these bytes are ~30; events are made again only when an alert's evidence is rendered or the
-/// window is checkpointed. Appends until full, then the newest event replaces the last one (the first ones stay).
+/// read — the event time as its distance from the window's start, other numbers as their 8 bytes, strings as UTF-8 or one byte
+/// when the string is the window's key. Written by hand because a kept event as a <see cref="CityEvent"/> (object, a slot per
+/// field of its schema, its id string) was ~256 B, two thirds of a tracked key's state, where these bytes are ~20; events are
+/// made again only when an alert's evidence is rendered or the window is checkpointed. Appends until full, then the newest
+/// event replaces the last one (the first ones stay).
 /// </summary>
 internal struct EvidenceLog
 {
@@ -30,7 +31,11 @@ internal struct EvidenceLog
         Count = 0;
     }
 
-    public void Add(CityEvent evt, string? key, EvidenceEncoding encoding, int max)
+    /// <summary>
+    /// Adds an event (replacing the last one when <paramref name="max"/> are kept); <paramref name="key"/>: the window's key,
+    /// written as a mark; <paramref name="timeBase"/>: the window's start, event times being written as the distance from it.
+    /// </summary>
+    public void Add(CityEvent evt, string? key, long timeBase, EvidenceEncoding encoding, int max)
     {
         if (Count == max)
         {
@@ -45,13 +50,22 @@ internal struct EvidenceLog
         var partition = ZigZag(origin.Partition);
         var offset = ZigZag(origin.Offset);
         var row = ZigZag(origin.Row);
-        var fields = evt.Schema.Fields;
+        var schema = evt.Schema;
+        var fields = schema.Fields;
+        var timeIndex = schema.TimeField.Index;
+        var time = TimeValue(evt.GetNumber(timeIndex), timeBase);
 
         // Sized exactly first, so the window's buffer grows to fit and the event is written straight into it.
         var size = 1 + VarintLength(topic) + VarintLength(partition) + VarintLength(offset) + VarintLength(row) + VarintLength(present);
         for (var rest = present; rest != 0; rest &= rest - 1)
         {
             var i = BitOperations.TrailingZeroCount(rest);
+            if (i == timeIndex)
+            {
+                size += VarintLength(time) + (time == RawTime ? 8 : 0);
+                continue;
+            }
+
             if (fields[i].Type != FieldType.String)
             {
                 size += 8;
@@ -72,8 +86,10 @@ internal struct EvidenceLog
         _lastStart = _length;
         if (_bytes is null || _bytes.Length - _length < size)
         {
-            // The first event sizes the buffer for two like it; then it doubles.
-            var grown = new byte[Math.Max(_length + size, _bytes is null ? 2 * size : 2 * _bytes.Length)];
+            // The first event sizes the buffer for two like it and a few bytes more (the next id a digit longer); then it doubles.
+            // Sizes in multiples of 8: an array's object is padded to 8 bytes anyway.
+            var capacity = Math.Max(_length + size, _bytes is null ? (2 * size) + 4 : 2 * _bytes.Length);
+            var grown = new byte[(capacity + 7) & ~7];
             _bytes?.AsSpan(0, _length).CopyTo(grown);
             _bytes = grown;
         }
@@ -89,6 +105,18 @@ internal struct EvidenceLog
         for (var rest = present; rest != 0; rest &= rest - 1)
         {
             var i = BitOperations.TrailingZeroCount(rest);
+            if (i == timeIndex)
+            {
+                at += WriteVarint(span[at..], time);
+                if (time == RawTime)
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(span[at..], evt.GetNumber(i));
+                    at += 8;
+                }
+
+                continue;
+            }
+
             if (fields[i].Type != FieldType.String)
             {
                 BinaryPrimitives.WriteDoubleLittleEndian(span[at..], evt.GetNumber(i));
@@ -107,37 +135,69 @@ internal struct EvidenceLog
             at += Encoding.UTF8.GetBytes(text, span[at..]);
         }
 
-        at += _length;
-        _length = at;
+        _length += at;
         Count++;
     }
 
     /// <summary>A copy of the events as they are now, for an alert to render later.</summary>
-    public readonly EvidenceImage Snapshot(EvidenceEncoding encoding, string key) =>
-        new(_bytes is null ? [] : _bytes.AsSpan(0, _length).ToArray(), Count, encoding, key);
+    public readonly EvidenceImage Snapshot(EvidenceEncoding encoding, string key, long timeBase) =>
+        new(_bytes is null ? [] : _bytes.AsSpan(0, _length).ToArray(), Count, encoding, key, timeBase);
 
     /// <summary>The events, made again (their strings are new; the key's is <paramref name="key"/>).</summary>
-    public readonly CityEvent[] Events(EvidenceEncoding encoding, string? key) =>
-        Read(_bytes is null ? [] : _bytes.AsSpan(0, _length), Count, encoding, key);
+    public readonly CityEvent[] Events(EvidenceEncoding encoding, string? key, long timeBase) =>
+        Read(_bytes is null ? [] : _bytes.AsSpan(0, _length), Count, encoding, key, timeBase);
 
-    public static CityEvent[] Read(ReadOnlySpan<byte> bytes, int count, EvidenceEncoding encoding, string? key)
+    /// <summary>The first and last event time of the events, read without making them.</summary>
+    public readonly (long First, long Last) TimeRange(EvidenceEncoding encoding, long timeBase)
+    {
+        var (first, last) = (long.MaxValue, long.MinValue);
+        var bytes = _bytes.AsSpan(0, _length);
+        var at = 0;
+        for (var n = 0; n < Count; n++)
+        {
+            var schema = ReadHeader(bytes, ref at, encoding, out _, out var present);
+            var fields = schema.Fields;
+            var timeIndex = schema.TimeField.Index;
+            for (var rest = present; rest != 0; rest &= rest - 1)
+            {
+                var i = BitOperations.TrailingZeroCount(rest);
+                if (i == timeIndex)
+                {
+                    var ts = (long)ReadTime(bytes, ref at, timeBase);
+                    first = Math.Min(first, ts);
+                    last = Math.Max(last, ts);
+                }
+                else if (fields[i].Type != FieldType.String)
+                {
+                    at += 8;
+                }
+                else
+                {
+                    var length = (int)ReadVarint(bytes, ref at);
+                    at += Math.Max(0, length - 1);
+                }
+            }
+        }
+
+        return (first, last);
+    }
+
+    public static CityEvent[] Read(ReadOnlySpan<byte> bytes, int count, EvidenceEncoding encoding, string? key, long timeBase)
     {
         var events = new CityEvent[count];
         var at = 0;
         for (var n = 0; n < count; n++)
         {
-            var schema = encoding.Source(bytes[at++]);
-            var topic = encoding.Topic((int)ReadVarint(bytes, ref at));
-            var partition = (int)UnZigZag(ReadVarint(bytes, ref at));
-            var offset = UnZigZag(ReadVarint(bytes, ref at));
-            var row = (int)UnZigZag(ReadVarint(bytes, ref at));
-            var present = ReadVarint(bytes, ref at);
-            var evt = new CityEvent(schema) { Origin = new EventOrigin(topic, partition, offset, row) };
+            var schema = ReadHeader(bytes, ref at, encoding, out var origin, out var present);
+            var evt = new CityEvent(schema) { Origin = origin };
             var fields = schema.Fields;
-            for (var i = 0; i < fields.Count; i++)
+            var timeIndex = schema.TimeField.Index;
+            for (var rest = present; rest != 0; rest &= rest - 1)
             {
-                if ((present & (1UL << i)) == 0)
+                var i = BitOperations.TrailingZeroCount(rest);
+                if (i == timeIndex)
                 {
+                    evt.SetNumber(i, ReadTime(bytes, ref at, timeBase));
                     continue;
                 }
 
@@ -163,6 +223,45 @@ internal struct EvidenceLog
         }
 
         return events;
+    }
+
+    private static SourceSchema ReadHeader(ReadOnlySpan<byte> bytes, ref int at, EvidenceEncoding encoding, out EventOrigin origin, out ulong present)
+    {
+        var schema = encoding.Source(bytes[at++]);
+        var topic = (int)ReadVarint(bytes, ref at);
+        var partition = (int)UnZigZag(ReadVarint(bytes, ref at));
+        var offset = UnZigZag(ReadVarint(bytes, ref at));
+        var row = (int)UnZigZag(ReadVarint(bytes, ref at));
+        present = ReadVarint(bytes, ref at);
+        origin = new EventOrigin(encoding.Topic(topic), partition, offset, row);
+        return schema;
+    }
+
+    // An event time is written as its zigzagged distance from the window's start, plus one; 0 (RawTime) is followed by the
+    // 8 bytes of a value that is no whole number of milliseconds within reach.
+    private const ulong RawTime = 0;
+
+    private static ulong TimeValue(double time, long timeBase)
+    {
+        if (time is < -9e15 or > 9e15 || time != Math.Floor(time))
+        {
+            return RawTime;
+        }
+
+        return ZigZag((long)time - timeBase) + 1;
+    }
+
+    private static double ReadTime(ReadOnlySpan<byte> bytes, ref int at, long timeBase)
+    {
+        var value = ReadVarint(bytes, ref at);
+        if (value == RawTime)
+        {
+            var raw = BinaryPrimitives.ReadDoubleLittleEndian(bytes[at..]);
+            at += 8;
+            return raw;
+        }
+
+        return UnZigZag(value - 1) + timeBase;
     }
 
     private static bool IsKey(string text, string? key) =>
@@ -205,9 +304,9 @@ internal struct EvidenceLog
 }
 
 /// <summary>A window's evidence as it was when its alert fired: made into events when the alert's evidence is first read.</summary>
-internal sealed class EvidenceImage(byte[] bytes, int count, EvidenceEncoding encoding, string key)
+internal sealed class EvidenceImage(byte[] bytes, int count, EvidenceEncoding encoding, string key, long timeBase)
 {
     public int Count => count;
 
-    public CityEvent[] Events() => EvidenceLog.Read(bytes, count, encoding, key);
+    public CityEvent[] Events() => EvidenceLog.Read(bytes, count, encoding, key, timeBase);
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace CityStream.Engine.Internal.Runtime;
 
 /// <summary>
@@ -17,6 +20,16 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
     public T? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
+    /// <summary>Puts another value in place of a key's (the entry stays as it was otherwise).</summary>
+    public void Replace(string key, T value)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (!Unsafe.IsNullRef(ref entry))
+        {
+            entry.Value = value;
+        }
+    }
+
     /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes.</summary>
     public IEnumerable<string> TakeDirty()
     {
@@ -26,18 +39,21 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
             _tracking = true;
             _dirty.Clear();
             _removed.Clear();
-            foreach (var entry in _entries.Values)
+            var all = new List<string>(_entries.Count);
+            foreach (var key in _entries.Keys)
             {
-                entry.Dirty = false;
+                CollectionsMarshal.GetValueRefOrNullRef(_entries, key).Dirty = false;
+                all.Add(key);
             }
 
-            return [.. _entries.Keys];
+            return all;
         }
 
         var dirty = new List<string>(_dirty.Count + _removed.Count);
         foreach (var key in _dirty)
         {
-            if (_entries.TryGetValue(key, out var entry) && entry.Dirty)
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+            if (!Unsafe.IsNullRef(ref entry) && entry.Dirty)
             {
                 entry.Dirty = false;
                 dirty.Add(key);
@@ -59,9 +75,10 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
     public void MarkDirty(string key)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (!Unsafe.IsNullRef(ref entry))
         {
-            MarkDirty(key, entry);
+            MarkDirty(key, ref entry);
         }
     }
 
@@ -69,21 +86,18 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
     public void Restore(string key, T value, long lastSeen)
     {
         _tracking = true;
-        _entries[key] = new Entry(value) { LastSeen = lastSeen };
+        _entries[key] = new Entry { Value = value, LastSeen = lastSeen };
     }
 
     public long LastSeen(string key) => _entries.TryGetValue(key, out var entry) ? entry.LastSeen : long.MinValue;
 
-    public T GetOrAdd(string key, long eventTime, Func<T> create)
+    /// <summary>The key's value, marked touched at <paramref name="eventTime"/> and changed; null when the key has none.</summary>
+    public T? GetAndTouch(string key, long eventTime)
     {
-        if (!_entries.TryGetValue(key, out var entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (Unsafe.IsNullRef(ref entry))
         {
-            entry = new Entry(create());
-            _entries[key] = entry;
-            if (_entries.Count > maxKeys)
-            {
-                EvictOldest();
-            }
+            return null;
         }
 
         if (eventTime > entry.LastSeen)
@@ -91,11 +105,48 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
             entry.LastSeen = eventTime;
         }
 
-        MarkDirty(key, entry);
+        MarkDirty(key, ref entry);
         return entry.Value;
     }
 
-    private void MarkDirty(string key, Entry entry)
+    /// <summary>Adds a key that has no value yet (see <see cref="GetAndTouch"/>).</summary>
+    public void Add(string key, long eventTime, T value)
+    {
+        var entry = new Entry { Value = value, LastSeen = eventTime };
+        MarkDirty(key, ref entry);
+        _entries.Add(key, entry);
+        if (_entries.Count > maxKeys)
+        {
+            EvictOldest();
+        }
+    }
+
+    public T GetOrAdd(string key, long eventTime, Func<T> create)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out var exists);
+        if (!exists)
+        {
+            entry.Value = create();
+            entry.LastSeen = long.MinValue;
+        }
+
+        if (eventTime > entry.LastSeen)
+        {
+            entry.LastSeen = eventTime;
+        }
+
+        MarkDirty(key, ref entry);
+        var value = entry.Value;
+        if (!exists && _entries.Count > maxKeys)
+        {
+            // After the entry is done with: evicting moves entries, and the new key, just touched, is not among the oldest.
+            EvictOldest();
+        }
+
+        return value;
+    }
+
+    private void MarkDirty(string key, ref Entry entry)
     {
         if (_tracking && !entry.Dirty)
         {
@@ -149,12 +200,27 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc(oldest.Count);
     }
 
-    private sealed class Entry(T value)
+    // A struct in the dictionary's own entries: an object per key was 40 bytes of every tracked key's state.
+    private struct Entry
     {
-        public T Value { get; } = value;
+        private const long Never = long.MinValue >> 1;
 
-        public long LastSeen { get; set; } = long.MinValue;
+        public T Value;
 
-        public bool Dirty { get; set; }
+        // The event time of the last touch shifted left a bit, the low bit saying whether the key changed since the last
+        // checkpoint: a flag of its own padded every key's entry by 8 bytes.
+        private long _seenAndDirty;
+
+        public long LastSeen
+        {
+            readonly get => _seenAndDirty >> 1;
+            set => _seenAndDirty = (Math.Clamp(value, Never, -Never) << 1) | (_seenAndDirty & 1);
+        }
+
+        public bool Dirty
+        {
+            readonly get => (_seenAndDirty & 1) != 0;
+            set => _seenAndDirty = (_seenAndDirty & ~1L) | (value ? 1L : 0L);
+        }
     }
 }

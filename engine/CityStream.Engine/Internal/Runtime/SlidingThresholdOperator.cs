@@ -15,6 +15,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
     private const int MaxReevaluations = 64;
 
     private readonly ThresholdSpec _spec;
+    private readonly AggregateLayout _layout;
     private readonly long _sizeMs;
     private readonly CityEvent _aggregateEvent;
     private readonly bool _dedupIsKey;
@@ -23,6 +24,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
     {
         _spec = rule.Threshold!;
+        _layout = new AggregateLayout(_spec.Aggregates);
         _sizeMs = (long)_spec.Size.TotalMilliseconds;
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
         _dedupIsKey = ReferenceEquals(rule.Dedup, rule.Key);
@@ -83,7 +85,7 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
             first--;
         }
 
-        var aggregates = new WindowAggregates(_spec.Aggregates);
+        var aggregates = new WindowAggregates(_layout);
         for (var i = first; i <= end; i++)
         {
             aggregates.Add(events[i]);

@@ -9,17 +9,18 @@ namespace CityStream.Engine.Internal.Runtime;
 /// alert fires as soon as <c>having</c> holds (not at window close, so latency is one event), once per
 /// window. A window is dropped once stream time passes its end plus the source's lateness.
 /// </summary>
-internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
+internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
 {
     // Enough to reuse every window of a minute's worth of keys when the next windows open; a pooled window is ~200 B.
     private const int MaxPooledWindows = 65_536;
 
     private readonly ThresholdSpec _spec;
+    private readonly AggregateLayout _layout;
     private readonly long _sizeMs;
     private readonly long _hopMs;
     private readonly CityEvent _aggregateEvent;
     private readonly bool _dedupIsKey;
-    private readonly PriorityQueue<(string Key, long Start), long> _closing = new();
+    private readonly WindowClosings _closing = new();
     private readonly Stack<WindowAggregates> _pool = new();
     private readonly bool _windowIsEpisode;
     private readonly EvidenceEncoding _evidence;
@@ -28,6 +29,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
     {
         _spec = rule.Threshold!;
+        _layout = new AggregateLayout(_spec.Aggregates);
         _sizeMs = (long)_spec.Size.TotalMilliseconds;
         _hopMs = (long)_spec.Hop.TotalMilliseconds;
         _aggregateEvent = new CityEvent(_spec.AggregateSchema);
@@ -45,25 +47,34 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
 
         var key = Rule.Key.Select(evt);
         var ts = evt.Timestamp;
-        var windows = State.GetOrAdd(key, ts, static () => new WindowSet());
-        if (windows.Key is null)
+        var first = State.GetAndTouch(key, ts);
+        if (first is not null)
         {
-            windows.Key = key;
-        }
-        else
-        {
-            // The closing queue holds the key's own string, not each event's copy.
-            key = windows.Key;
+            // The closing queue and the evidence hold the key's own string, not each event's copy.
+            key = first.Key!;
         }
 
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
         {
-            if (!windows.TryGetValue(start, out var window))
+            var window = Find(first, start);
+            if (window is null)
             {
-                window = _pool.TryPop(out var reused) ? reused : new WindowAggregates(_spec.Aggregates);
-                windows.Add(start, window);
-                _closing.Enqueue((key, start), start + _sizeMs);
+                window = _pool.TryPop(out var reused) ? reused : new WindowAggregates(_layout);
+                window.Start = start;
+                window.Key = key;
+                if (first is null)
+                {
+                    first = window;
+                    State.Add(key, ts, window);
+                }
+                else
+                {
+                    window.Next = first.Next;
+                    first.Next = window;
+                }
+
+                _closing.Add(start + _sizeMs, key);
             }
 
             window.Add(evt, key, _evidence);
@@ -100,54 +111,102 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowSet>
     {
         base.OnTime(streamTime, context);
         var closed = streamTime - LatenessMs;
-        while (_closing.TryPeek(out var window, out var end) && end <= closed)
+        while (_closing.TryTakeDue(closed, out var end, out var keys))
         {
-            _closing.Dequeue();
-            if (State.Get(window.Key) is { } windows && windows.Remove(window.Start, out var closedWindow))
+            foreach (var key in keys)
             {
-                if (_pool.Count < MaxPooledWindows)
-                {
-                    _pool.Push(closedWindow.Reset());
-                }
-
-                State.MarkDirty(window.Key);
-                if (windows.Count == 0)
-                {
-                    State.Remove(window.Key);
-                }
+                Close(key, end - _sizeMs);
             }
+
+            _closing.Return(keys);
         }
     }
 
-    protected override void WriteState(Utf8JsonWriter writer, WindowSet state)
+    private void Close(string key, long start)
+    {
+        WindowAggregates? previous = null;
+        for (var window = State.Get(key); window is not null; previous = window, window = window.Next)
+        {
+            if (window.Start != start)
+            {
+                continue;
+            }
+
+            if (previous is not null)
+            {
+                previous.Next = window.Next;
+                State.MarkDirty(key);
+            }
+            else if (window.Next is { } next)
+            {
+                State.Replace(key, next);
+                State.MarkDirty(key);
+            }
+            else
+            {
+                State.Remove(key);
+            }
+
+            if (_pool.Count < MaxPooledWindows)
+            {
+                _pool.Push(window.Reset());
+            }
+
+            return;
+        }
+    }
+
+    private static WindowAggregates? Find(WindowAggregates? first, long start)
+    {
+        for (var window = first; window is not null; window = window.Next)
+        {
+            if (window.Start == start)
+            {
+                return window;
+            }
+        }
+
+        return null;
+    }
+
+    protected override void WriteState(Utf8JsonWriter writer, WindowAggregates state)
     {
         writer.WriteStartObject();
-        foreach (var (start, window) in state.Items)
+        for (var window = state; window is not null; window = window.Next)
         {
-            writer.WritePropertyName(start.ToString(CultureInfo.InvariantCulture));
+            writer.WritePropertyName(window.Start.ToString(CultureInfo.InvariantCulture));
             window.Write(writer, SingleSource, _evidence, state.Key);
         }
 
         writer.WriteEndObject();
     }
 
-    protected override WindowSet ReadState(JsonElement element)
+    protected override WindowAggregates ReadState(JsonElement element)
     {
-        var windows = new WindowSet();
+        WindowAggregates? first = null;
         foreach (var property in element.EnumerateObject())
         {
-            windows.Add(long.Parse(property.Name, CultureInfo.InvariantCulture), WindowAggregates.Read(property.Value, _spec.Aggregates, SourceNamed, _evidence));
+            var window = WindowAggregates.Read(property.Value, long.Parse(property.Name, CultureInfo.InvariantCulture), _layout, SourceNamed, _evidence);
+            if (first is null)
+            {
+                first = window;
+            }
+            else
+            {
+                window.Next = first.Next;
+                first.Next = window;
+            }
         }
 
-        return windows;
+        return first ?? throw new InvalidDataException("checkpointed key has no window");
     }
 
-    protected override void OnRestored(string key, WindowSet state)
+    protected override void OnRestored(string key, WindowAggregates state)
     {
-        state.Key = key;
-        foreach (var (start, _) in state.Items)
+        for (var window = state; window is not null; window = window.Next)
         {
-            _closing.Enqueue((key, start), start + _sizeMs);
+            window.Key = key;
+            _closing.Add(window.Start + _sizeMs, key);
         }
     }
 

@@ -4,35 +4,47 @@ using CityStream.Engine.Internal.Rules;
 
 namespace CityStream.Engine.Internal.Runtime;
 
-/// <summary>The running aggregates of one window of one key, and a few of its events as evidence.</summary>
-internal sealed class WindowAggregates
+/// <summary>
+/// The running aggregates of one window of one key, and a few of its events as evidence. A key's open windows are a chain
+/// (<see cref="Next"/>) from the one its state holds: almost always one (tumbling), a few when hopping or late.
+/// </summary>
+internal sealed partial class WindowAggregates
 {
     public const int MaxEvidence = 10;
 
-    private readonly IReadOnlyList<AggregateSpec> _specs;
-    // One array for every aggregate's sum, min, max and count (4 slots each), and distinct sets only for rules that
-    // count distinct values: a window is per key, and a million open windows made the separate arrays add up.
+    private readonly AggregateLayout _layout;
+    // One array for the sum, min, max and count of every aggregate of a field (none for count(), the event count), and distinct
+    // sets only for rules that count distinct values: a window is per key, and a million open windows made arrays add up.
     private readonly double[] _v;
     private readonly HashSet<string>?[]? _distinct;
 
-    public WindowAggregates(IReadOnlyList<AggregateSpec> specs)
+    public WindowAggregates(AggregateLayout layout)
     {
-        _specs = specs;
-        _v = new double[4 * specs.Count];
-        _distinct = specs.Any(s => s.Function == "distinct") ? new HashSet<string>?[specs.Count] : null;
+        _layout = layout;
+        _v = layout.Slots == 0 ? [] : new double[layout.Slots];
+        _distinct = layout.HasDistinct ? new HashSet<string>?[layout.Specs.Count] : null;
         ResetValues();
     }
 
     private void ResetValues()
     {
-        for (var i = 0; i < _specs.Count; i++)
+        for (var i = 0; i < _v.Length; i += 4)
         {
-            _v[4 * i] = 0;
-            _v[(4 * i) + 1] = double.PositiveInfinity;
-            _v[(4 * i) + 2] = double.NegativeInfinity;
-            _v[(4 * i) + 3] = 0;
+            _v[i] = 0;
+            _v[i + 1] = double.PositiveInfinity;
+            _v[i + 2] = double.NegativeInfinity;
+            _v[i + 3] = 0;
         }
     }
+
+    /// <summary>The window's start (event time, inclusive).</summary>
+    public long Start { get; set; }
+
+    /// <summary>The key's next open window, if it has more than one.</summary>
+    public WindowAggregates? Next { get; set; }
+
+    /// <summary>The key's string as the state holds it (every window of the key holds the same).</summary>
+    public string? Key { get; set; }
 
     public long Events { get; private set; }
 
@@ -43,46 +55,24 @@ internal sealed class WindowAggregates
 
     public int EvidenceCount => _evidence.Count;
 
-    // The evidence's first and last event time, kept as events come (they are in cache then) so building the alert need not
-    // read every evidence event again; stale once a full list had its last event replaced.
-    private long _evidenceFirst = long.MaxValue;
-    private long _evidenceLast = long.MinValue;
-    private bool _evidenceTimesStale;
-
     /// <summary>First and last event time of the evidence.</summary>
-    public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding, string key)
-    {
-        if (_evidenceTimesStale)
-        {
-            _evidenceFirst = long.MaxValue;
-            _evidenceLast = long.MinValue;
-            foreach (var evt in _evidence.Events(encoding, key))
-            {
-                _evidenceFirst = Math.Min(_evidenceFirst, evt.Timestamp);
-                _evidenceLast = Math.Max(_evidenceLast, evt.Timestamp);
-            }
-
-            _evidenceTimesStale = false;
-        }
-
-        return (_evidenceFirst, _evidenceLast);
-    }
+    public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding) => _evidence.TimeRange(encoding, Start);
 
     /// <summary>The evidence as it is now, for an alert fired now.</summary>
-    public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key);
+    public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key, Start);
 
     /// <summary>The evidence events, made again.</summary>
-    public CityEvent[] EvidenceEvents(EvidenceEncoding encoding, string? key) => _evidence.Events(encoding, key);
+    public CityEvent[] EvidenceEvents(EvidenceEncoding encoding, string? key) => _evidence.Events(encoding, key, Start);
 
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
     {
+        Start = 0;
+        Next = null;
+        Key = null;
         Events = 0;
         Fired = false;
         _evidence.Clear();
-        _evidenceFirst = long.MaxValue;
-        _evidenceLast = long.MinValue;
-        _evidenceTimesStale = false;
         ResetValues();
         foreach (var set in _distinct ?? [])
         {
@@ -95,18 +85,7 @@ internal sealed class WindowAggregates
     /// <summary>Adds an event to the aggregates and, as evidence, to the window's log (<paramref name="key"/>: the window's key, written as a mark).</summary>
     public void Add(CityEvent evt, string? key, EvidenceEncoding encoding)
     {
-        if (_evidence.Count < MaxEvidence)
-        {
-            var ts = evt.Timestamp;
-            _evidenceFirst = Math.Min(_evidenceFirst, ts);
-            _evidenceLast = Math.Max(_evidenceLast, ts);
-        }
-        else
-        {
-            _evidenceTimesStale = true;
-        }
-
-        _evidence.Add(evt, key, encoding, MaxEvidence);
+        _evidence.Add(evt, key, Start, encoding, MaxEvidence);
         Add(evt);
     }
 
@@ -114,15 +93,17 @@ internal sealed class WindowAggregates
     public void Add(CityEvent evt)
     {
         Events++;
-        for (var i = 0; i < _specs.Count; i++)
+        var offsets = _layout.Offsets;
+        for (var i = 0; i < offsets.Length; i++)
         {
-            var spec = _specs[i];
-            if (spec.Field is not { } field)
+            var at = offsets[i];
+            if (at < 0)
             {
-                _v[(4 * i) + 3]++;
-                continue;
+                continue; // count(): the event count
             }
 
+            var spec = _layout.Specs[i];
+            var field = spec.Field!;
             if (!evt.Has(field))
             {
                 continue;
@@ -135,22 +116,31 @@ internal sealed class WindowAggregates
             }
 
             var value = evt.GetNumber(field.Index);
-            _v[(4 * i) + 3]++;
-            _v[4 * i] += value;
-            _v[(4 * i) + 1] = Math.Min(_v[(4 * i) + 1], value);
-            _v[(4 * i) + 2] = Math.Max(_v[(4 * i) + 2], value);
+            _v[at + 3]++;
+            _v[at] += value;
+            _v[at + 1] = Math.Min(_v[at + 1], value);
+            _v[at + 2] = Math.Max(_v[at + 2], value);
         }
     }
 
-    public double Value(int i) => _specs[i].Function switch
+    public double Value(int i)
     {
-        "count" => _v[(4 * i) + 3],
-        "sum" => _v[4 * i],
-        "avg" => _v[(4 * i) + 3] == 0 ? 0 : _v[4 * i] / _v[(4 * i) + 3],
-        "min" => _v[(4 * i) + 3] == 0 ? 0 : _v[(4 * i) + 1],
-        "max" => _v[(4 * i) + 3] == 0 ? 0 : _v[(4 * i) + 2],
-        _ => _distinct?[i]?.Count ?? 0,
-    };
+        var at = _layout.Offsets[i];
+        if (at < 0)
+        {
+            return Events;
+        }
+
+        return _layout.Specs[i].Function switch
+        {
+            "count" => _v[at + 3],
+            "sum" => _v[at],
+            "avg" => _v[at + 3] == 0 ? 0 : _v[at] / _v[at + 3],
+            "min" => _v[at + 3] == 0 ? 0 : _v[at + 1],
+            "max" => _v[at + 3] == 0 ? 0 : _v[at + 2],
+            _ => _distinct?[i]?.Count ?? 0,
+        };
+    }
 
     /// <summary>Writes the aggregates into the event the <c>having</c> condition reads.</summary>
     public void Fill(CityEvent target, string key, long windowStart, long windowEnd, long lastTime)
@@ -160,90 +150,10 @@ internal sealed class WindowAggregates
         target.SetString(2, key);
         target.SetNumber(3, windowStart);
         target.SetNumber(4, windowEnd);
-        for (var i = 0; i < _specs.Count; i++)
+        for (var i = 0; i < _layout.Specs.Count; i++)
         {
-            target.SetNumber(_specs[i].Slot, Value(i));
+            target.SetNumber(_layout.Specs[i].Slot, Value(i));
         }
-    }
-
-    /// <summary>Writes the window (its evidence events leave out their source when it is <paramref name="implied"/>; "fired" only when true).</summary>
-    public void Write(Utf8JsonWriter writer, SourceSchema? implied, EvidenceEncoding encoding, string? key)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("n", Events);
-        if (Fired)
-        {
-            writer.WriteBoolean("fired", true);
-        }
-
-        writer.WriteStartArray("a");
-        for (var i = 0; i < _specs.Count; i++)
-        {
-            writer.WriteStartArray();
-            writer.WriteNumberValue(_v[(4 * i) + 3]);
-            if (_specs[i].Field is null)
-            {
-                // count(): no field, so no sum, min or max to keep.
-                writer.WriteEndArray();
-                continue;
-            }
-
-            writer.WriteNumberValue(_v[4 * i]);
-            writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 1]) ? 0 : _v[(4 * i) + 1]);
-            writer.WriteNumberValue(double.IsInfinity(_v[(4 * i) + 2]) ? 0 : _v[(4 * i) + 2]);
-            foreach (var value in _distinct?[i] ?? [])
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        writer.WriteEndArray();
-        EventSnapshot.WriteList(writer, "ev", _evidence.Events(encoding, key), implied);
-        writer.WriteEndObject();
-    }
-
-    public static WindowAggregates Read(JsonElement element, IReadOnlyList<AggregateSpec> specs, Func<string, SourceSchema?> sources, EvidenceEncoding encoding)
-    {
-        var window = new WindowAggregates(specs)
-        {
-            Events = element.GetProperty("n").GetInt64(),
-            Fired = element.TryGetProperty("fired", out var fired) && fired.GetBoolean(),
-        };
-        var i = 0;
-        foreach (var aggregate in element.GetProperty("a").EnumerateArray())
-        {
-            var values = aggregate.EnumerateArray().ToList();
-            window._v[(4 * i) + 3] = values[0].GetDouble();
-            if (values.Count == 1)
-            {
-                i++;
-                continue;
-            }
-
-            window._v[4 * i] = values[1].GetDouble();
-            if (window._v[(4 * i) + 3] > 0)
-            {
-                window._v[(4 * i) + 1] = values[2].GetDouble();
-                window._v[(4 * i) + 2] = values[3].GetDouble();
-            }
-
-            if (values.Count > 4 || specs[i].Function == "distinct")
-            {
-                window._distinct![i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
-            }
-
-            i++;
-        }
-
-        foreach (var evt in EventSnapshot.ReadList(element.GetProperty("ev"), sources))
-        {
-            window._evidence.Add(evt, key: null, encoding, MaxEvidence);
-        }
-
-        window._evidenceTimesStale = true;
-        return window;
     }
 
     /// <summary>The placeholders the rule's templates show (aggregates and window bounds), as of now; null when they show none.</summary>
@@ -254,12 +164,12 @@ internal sealed class WindowAggregates
             return null;
         }
 
-        var values = new double[_specs.Count];
+        var values = new double[_layout.Specs.Count];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = Value(i);
         }
 
-        return new WindowExtras(_specs, values, windowStart, windowEnd);
+        return new WindowExtras(_layout.Specs, values, windowStart, windowEnd);
     }
 }
