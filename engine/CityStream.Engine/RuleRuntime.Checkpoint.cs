@@ -71,7 +71,7 @@ public sealed partial class RuleRuntime
                 {
                     stateful.Restore(parts[2], value);
                 }
-                catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or FormatException or InvalidOperationException or IndexOutOfRangeException)
+                catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or FormatException or InvalidOperationException or IndexOutOfRangeException or ArgumentException)
                 {
                     // A rule reloaded under the same id may no longer read its earlier version's state: start that key afresh rather
                     // than refuse the whole restore (which would stop the host at every restart). Counted as an eviction.

@@ -279,4 +279,19 @@ public sealed class ThresholdTests
         Assert.Equal(evictions + 1, EngineMetrics.StateEvictions.WithLabels("gas.burst", "unreadable_checkpoint").Value);
         Assert.Empty(output.Alerts);
     }
+
+    [Fact]
+    public void A_key_checkpointed_before_its_rule_reordered_its_aggregates_starts_afresh()
+    {
+        var burst = Burst(0);
+        var store = new MemoryStateStore();
+        new RuntimeHarness(Pack("{ type: tumbling, size: 1h }")).Feed(burst[..4]).Runtime.Checkpoint(store);
+        var reordered = Pack("{ type: tumbling, size: 1h }").Replace("{ tickets: count(), callers: distinct(caller_id) }", "{ callers: distinct(caller_id), tickets: count() }", StringComparison.Ordinal);
+
+        var evictions = EngineMetrics.StateEvictions.WithLabels("gas.burst", "unreadable_checkpoint").Value;
+        var output = new RuntimeHarness(reordered).RestoreFrom(store).Feed(burst[4..]).Output;
+
+        Assert.Equal(evictions + 1, EngineMetrics.StateEvictions.WithLabels("gas.burst", "unreadable_checkpoint").Value);
+        Assert.Empty(output.Alerts);
+    }
 }

@@ -203,7 +203,9 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
     // A struct in the dictionary's own entries: an object per key was 40 bytes of every tracked key's state.
     private struct Entry
     {
+        // The range a time keeps once shifted: [-2^62, 2^62 - 1].
         private const long Never = long.MinValue >> 1;
+        private const long Latest = long.MaxValue >> 1;
 
         public T Value;
 
@@ -214,7 +216,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         public long LastSeen
         {
             readonly get => _seenAndDirty >> 1;
-            set => _seenAndDirty = (Math.Clamp(value, Never, -Never) << 1) | (_seenAndDirty & 1);
+            set => _seenAndDirty = (Math.Clamp(value, Never, Latest) << 1) | (_seenAndDirty & 1);
         }
 
         public bool Dirty

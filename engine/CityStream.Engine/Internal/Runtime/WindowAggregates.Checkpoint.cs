@@ -57,12 +57,23 @@ internal sealed partial class WindowAggregates
         foreach (var aggregate in element.GetProperty("a").EnumerateArray())
         {
             var values = aggregate.EnumerateArray().ToList();
+            if (i >= layout.Offsets.Length)
+            {
+                throw new InvalidDataException("checkpointed window has more aggregates than its rule");
+            }
+
             var at = layout.Offsets[i];
             if (at < 0)
             {
                 // count(): the event count ("n"); an earlier format also wrote its unused sum, min and max.
                 i++;
                 continue;
+            }
+
+            if (values.Count < 4)
+            {
+                // A count() written where the rule, reloaded under the same id, now has an aggregate of a field.
+                throw new InvalidDataException("checkpointed aggregate " + i + " is not one of a field");
             }
 
             window._v[at + 3] = values[0].GetDouble();
@@ -75,7 +86,12 @@ internal sealed partial class WindowAggregates
 
             if (values.Count > 4 || layout.Specs[i].Function == "distinct")
             {
-                window._distinct![i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
+                if (window._distinct is null)
+                {
+                    throw new InvalidDataException("checkpointed aggregate " + i + " has distinct values, and the rule counts none");
+                }
+
+                window._distinct[i] = new HashSet<string>(values.Skip(4).Select(v => v.GetString()!), StringComparer.Ordinal);
             }
 
             i++;
