@@ -59,7 +59,12 @@ internal static class AlertJsonWriter
         WriteStringOrNull(writer, Names.Grid, alert.Grid);
         WriteStringOrNull(writer, Names.District, alert.District);
         writer.WriteStartArray(Names.Evidence);
-        if (alert.Content is { } content)
+        if (alert.Content is { EvidenceImage: { } image } windowContent)
+        {
+            // Straight from a window's evidence bytes: no events made, strings copied as the UTF-8 they are kept in.
+            WriteEvidence(writer, image, windowContent.EvidenceFields);
+        }
+        else if (alert.Content is { } content)
         {
             // Straight from the events the rule kept: no evidence records, no boxed values.
             foreach (var evt in content.EvidenceEvents)
@@ -147,6 +152,87 @@ internal static class AlertJsonWriter
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    private static void WriteEvidence(Utf8JsonWriter writer, Runtime.EvidenceImage image, IReadOnlyList<FieldDefinition> fields)
+    {
+        // The same JSON as the events made from the image write (the overload above); a test holds them equal.
+        var bytes = image.Bytes;
+        Span<int> fieldAt = stackalloc int[64];
+        var at = 0;
+        for (var n = 0; n < image.Count; n++)
+        {
+            var schema = Runtime.EvidenceLog.ReadPositions(bytes, ref at, image.Encoding, fieldAt, out var origin);
+            var idField = schema.IdField;
+            var timeField = schema.TimeField;
+            writer.WriteStartObject();
+            if (fieldAt[idField.Index] < 0)
+            {
+                writer.WriteString(Names.EventId, string.Empty);
+            }
+            else
+            {
+                WriteStringAt(writer, Names.EventId, bytes, fieldAt[idField.Index], image.Key);
+            }
+
+            writer.WriteString(Names.Source, schema.JsonName);
+            writer.WriteString(Names.Topic, origin.Topic);
+            writer.WriteNumber(Names.Partition, origin.Partition);
+            writer.WriteNumber(Names.Offset, origin.Offset);
+            writer.WriteNumber(Names.EventTime, fieldAt[timeField.Index] < 0 ? 0 : (long)Runtime.EvidenceLog.NumberAt(bytes, fieldAt[timeField.Index], isTime: true, image.TimeBase));
+            writer.WriteStartObject(Names.Fields);
+            for (var i = 0; i < fields.Count; i++)
+            {
+                var field = fields[i];
+                if (!ReferenceEquals(field.Owner, schema))
+                {
+                    continue;
+                }
+
+                var position = fieldAt[field.Index];
+                if (position < 0)
+                {
+                    writer.WriteNull(field.JsonName);
+                    continue;
+                }
+
+                if (field.Type == FieldType.String)
+                {
+                    WriteStringAt(writer, field.JsonName, bytes, position, image.Key);
+                    continue;
+                }
+
+                var value = Runtime.EvidenceLog.NumberAt(bytes, position, ReferenceEquals(field, timeField), image.TimeBase);
+                switch (field.Type)
+                {
+                    case FieldType.Boolean:
+                        writer.WriteBoolean(field.JsonName, value != 0);
+                        break;
+                    case FieldType.Integer or FieldType.Timestamp:
+                        writer.WriteNumber(field.JsonName, (long)value);
+                        break;
+                    default:
+                        writer.WriteNumber(field.JsonName, value);
+                        break;
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteStringAt(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes, int position, string key)
+    {
+        var utf8 = Runtime.EvidenceLog.StringAt(bytes, position, out var isKey);
+        if (isKey)
+        {
+            writer.WriteString(name, key);
+        }
+        else
+        {
+            writer.WriteString(name, utf8);
+        }
     }
 
     /// <summary>Opens an evidence object up to its field values (<c>fields</c> opened).</summary>

@@ -45,19 +45,58 @@ public sealed class AlertJsonTests
             alert: { title: "{kind} {grid}" }
         """;
 
+    // The same events through windows, whose evidence is kept as bytes and written from them (EvidenceLog).
+    private const string WindowPack = """
+        pack: windows
+        rules:
+          - id: police.window
+            kind: threshold
+            source: police_event
+            where: major && !has(summary)
+            key: event_class
+            window: { type: tumbling, size: 1h }
+            aggregate: { n: count() }
+            having: n >= 1
+            alert: { title: "{event_class} {district}" }
+          - id: utility.window
+            kind: threshold
+            source: utility
+            where: "has(period_s) ? period_s > 60 : value > 1.5"
+            key: grid
+            window: { type: tumbling, size: 1h }
+            aggregate: { n: count(), total: sum(value) }
+            having: n >= 2
+            alert: { title: "{kind} {grid} {total}" }
+          - id: video.window
+            kind: threshold
+            source: video_alert
+            where: confidence >= 0.5
+            key: alert_type
+            window: { type: hopping, size: 1h, hop: 30m }
+            aggregate: { n: count(), best: max(confidence) }
+            having: n >= 2
+            alert:
+              title: "烟雾 \"{camera_id}\" {grid} {best}"
+              message: "line one\nline two: {alert_type} {confidence}"
+        """;
+
     private static List<Alert> Alerts()
     {
-        var result = RuleSet.FromYaml([("fire.yaml", Pack), ("types.yaml", TypesPack)]);
+        var result = RuleSet.FromYaml([("fire.yaml", Pack), ("types.yaml", TypesPack), ("windows.yaml", WindowPack)]);
         Assert.Empty(result.Errors);
         var runtime = new RuleRuntime(result.RuleSet!);
         var output = new RuntimeOutput();
         runtime.Process(TestEvents.Smoke("v1", TestEvents.T0, confidence: 0.97), output);
-        runtime.Process(TestEvents.Make("video_alert", ("id", "v2"), ("ts", TestEvents.T0 + 1), ("camera_id", "cam-2"), ("alert_type", "smoke"), ("confidence", 0.6)), output);
-        runtime.Process(TestEvents.Make("police_event", ("id", "p1"), ("ts", TestEvents.T0 + 2), ("event_class", "theft"), ("major", true)), output);
+        runtime.Process(TestEvents.Make("video_alert", ("id", "v2"), ("ts", TestEvents.T0 + 1), ("camera_id", "cam-2"), ("alert_type", "smoke"), ("confidence", 0.6), ("lat", 32.02), ("lon", 120.8)), output);
+        runtime.Process(TestEvents.Make("police_event", ("id", "p1"), ("ts", TestEvents.T0 + 2), ("event_class", "theft"), ("major", true), ("lat", 32.01), ("lon", 120.9)), output);
         runtime.Process(TestEvents.Make("utility", ("id", "u1"), ("ts", TestEvents.T0 + 3), ("dwelling_id", "d-1"), ("kind", "water"), ("value", 2.25)), output);
         runtime.Process(TestEvents.Make("utility", ("id", "u2"), ("ts", TestEvents.T0 + 4), ("dwelling_id", "d-2"), ("kind", "gas"), ("value", 0.5), ("period_s", 3600L), ("grid", "G1")), output);
+        runtime.Process(TestEvents.Make("utility", ("id", "u3\u0001\"é"), ("ts", TestEvents.T0 + 5), ("dwelling_id", "d-3"), ("kind", "power"), ("value", -1e-7), ("period_s", 61L), ("grid", "G1"), ("lat", 31.9), ("lon", 121.0)), output);
+        // Their newest events have a location, so these window alerts write their evidence from the window's bytes.
+        Assert.All(output.Alerts.Where(a => a.Rule.EndsWith(".window", StringComparison.Ordinal)), a => Assert.NotNull(a.Content!.EvidenceImage));
+        Assert.Equal(4, output.Alerts.Count(a => a.Rule.EndsWith(".window", StringComparison.Ordinal)));
         Assert.Contains(output.Alerts, a => a.Rule == "police.any");
-        Assert.Equal(2, output.Alerts.Count(a => a.Rule == "utility.period"));
+        Assert.Equal(3, output.Alerts.Count(a => a.Rule == "utility.period"));
         return output.Alerts;
     }
 

@@ -35,6 +35,9 @@ internal sealed class AlertContent
         _image = evidence;
     }
 
+    /// <summary>The window's evidence as bytes, when the alert has it so: its JSON can be written from them without making the events.</summary>
+    public EvidenceImage? EvidenceImage => _image;
+
     /// <summary>The evidence events, oldest first (made once from the image; two threads reading at once make equal copies).</summary>
     public CityEvent[] EvidenceEvents => _evidence ??= _image!.Events();
 

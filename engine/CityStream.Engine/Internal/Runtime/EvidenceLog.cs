@@ -225,6 +225,53 @@ internal struct EvidenceLog
         return events;
     }
 
+    /// <summary>
+    /// Reads the event at <paramref name="at"/> without making it: its source and origin, and in <paramref name="fieldAt"/> where each
+    /// kept field's value starts (-1 for fields it does not have); read them with <see cref="NumberAt"/> and <see cref="StringAt"/>.
+    /// </summary>
+    public static SourceSchema ReadPositions(ReadOnlySpan<byte> bytes, ref int at, EvidenceEncoding encoding, Span<int> fieldAt, out EventOrigin origin)
+    {
+        var schema = ReadHeader(bytes, ref at, encoding, out origin, out var present);
+        var fields = schema.Fields;
+        var timeIndex = schema.TimeField.Index;
+        fieldAt[..fields.Count].Fill(-1);
+        for (var rest = present; rest != 0; rest &= rest - 1)
+        {
+            var i = BitOperations.TrailingZeroCount(rest);
+            fieldAt[i] = at;
+            if (i == timeIndex)
+            {
+                if (ReadVarint(bytes, ref at) == RawTime)
+                {
+                    at += 8;
+                }
+            }
+            else if (fields[i].Type != FieldType.String)
+            {
+                at += 8;
+            }
+            else
+            {
+                var length = (int)ReadVarint(bytes, ref at);
+                at += Math.Max(0, length - 1);
+            }
+        }
+
+        return schema;
+    }
+
+    /// <summary>The number at a position <see cref="ReadPositions"/> gave (<paramref name="isTime"/>: the event-time field).</summary>
+    public static double NumberAt(ReadOnlySpan<byte> bytes, int at, bool isTime, long timeBase) =>
+        isTime ? ReadTime(bytes, ref at, timeBase) : BinaryPrimitives.ReadDoubleLittleEndian(bytes[at..]);
+
+    /// <summary>The UTF-8 of the string at a position <see cref="ReadPositions"/> gave; empty and <paramref name="isKey"/> when it is the key.</summary>
+    public static ReadOnlySpan<byte> StringAt(ReadOnlySpan<byte> bytes, int at, out bool isKey)
+    {
+        var length = (int)ReadVarint(bytes, ref at);
+        isKey = length == KeyMarker;
+        return isKey ? [] : bytes.Slice(at, length - 1);
+    }
+
     private static SourceSchema ReadHeader(ReadOnlySpan<byte> bytes, ref int at, EvidenceEncoding encoding, out EventOrigin origin, out ulong present)
     {
         var schema = encoding.Source(bytes[at++]);
@@ -307,6 +354,14 @@ internal struct EvidenceLog
 internal sealed class EvidenceImage(byte[] bytes, int count, EvidenceEncoding encoding, string key, long timeBase)
 {
     public int Count => count;
+
+    public ReadOnlySpan<byte> Bytes => bytes;
+
+    public EvidenceEncoding Encoding => encoding;
+
+    public string Key => key;
+
+    public long TimeBase => timeBase;
 
     public CityEvent[] Events() => EvidenceLog.Read(bytes, count, encoding, key, timeBase);
 }
