@@ -152,30 +152,16 @@ internal struct EvidenceLog
     {
         var (first, last) = (long.MaxValue, long.MinValue);
         var bytes = _bytes.AsSpan(0, _length);
+        Span<int> fieldAt = stackalloc int[64];
         var at = 0;
         for (var n = 0; n < Count; n++)
         {
-            var schema = ReadHeader(bytes, ref at, encoding, out _, out var present);
-            var fields = schema.Fields;
-            var timeIndex = schema.TimeField.Index;
-            for (var rest = present; rest != 0; rest &= rest - 1)
+            var timeIndex = ReadPositions(bytes, ref at, encoding, fieldAt, out _).TimeField.Index;
+            if (fieldAt[timeIndex] >= 0)
             {
-                var i = BitOperations.TrailingZeroCount(rest);
-                if (i == timeIndex)
-                {
-                    var ts = (long)ReadTime(bytes, ref at, timeBase);
-                    first = Math.Min(first, ts);
-                    last = Math.Max(last, ts);
-                }
-                else if (fields[i].Type != FieldType.String)
-                {
-                    at += 8;
-                }
-                else
-                {
-                    var length = (int)ReadVarint(bytes, ref at);
-                    at += Math.Max(0, length - 1);
-                }
+                var ts = (long)NumberAt(bytes, fieldAt[timeIndex], isTime: true, timeBase);
+                first = Math.Min(first, ts);
+                last = Math.Max(last, ts);
             }
         }
 
@@ -185,38 +171,31 @@ internal struct EvidenceLog
     public static CityEvent[] Read(ReadOnlySpan<byte> bytes, int count, EvidenceEncoding encoding, string? key, long timeBase)
     {
         var events = new CityEvent[count];
+        Span<int> fieldAt = stackalloc int[64];
         var at = 0;
         for (var n = 0; n < count; n++)
         {
-            var schema = ReadHeader(bytes, ref at, encoding, out var origin, out var present);
+            var schema = ReadPositions(bytes, ref at, encoding, fieldAt, out var origin);
             var evt = new CityEvent(schema) { Origin = origin };
             var fields = schema.Fields;
-            var timeIndex = schema.TimeField.Index;
-            for (var rest = present; rest != 0; rest &= rest - 1)
+            for (var i = 0; i < fields.Count; i++)
             {
-                var i = BitOperations.TrailingZeroCount(rest);
-                if (i == timeIndex)
+                var position = fieldAt[i];
+                if (position < 0)
                 {
-                    evt.SetNumber(i, ReadTime(bytes, ref at, timeBase));
                     continue;
                 }
 
                 if (fields[i].Type != FieldType.String)
                 {
-                    evt.SetNumber(i, BinaryPrimitives.ReadDoubleLittleEndian(bytes[at..]));
-                    at += 8;
+                    evt.SetNumber(i, NumberAt(bytes, position, i == schema.TimeField.Index, timeBase));
                     continue;
                 }
 
-                var length = (int)ReadVarint(bytes, ref at);
-                if (length == KeyMarker)
-                {
-                    evt.SetString(i, key ?? throw new InvalidOperationException("evidence refers to a key it was not given"));
-                    continue;
-                }
-
-                evt.SetString(i, Encoding.UTF8.GetString(bytes.Slice(at, length - 1)));
-                at += length - 1;
+                var utf8 = StringAt(bytes, position, out var isKey);
+                evt.SetString(i, isKey
+                    ? key ?? throw new InvalidOperationException("evidence refers to a key it was not given")
+                    : Encoding.UTF8.GetString(utf8));
             }
 
             events[n] = evt;

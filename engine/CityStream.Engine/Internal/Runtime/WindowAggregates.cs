@@ -53,16 +53,11 @@ internal sealed partial class WindowAggregates
     // The evidence as compact bytes, not the events: a window is per key, and kept events were most of a key's state.
     private EvidenceLog _evidence;
 
-    public int EvidenceCount => _evidence.Count;
-
     /// <summary>First and last event time of the evidence.</summary>
     public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding) => _evidence.TimeRange(encoding, Start);
 
     /// <summary>The evidence as it is now, for an alert fired now.</summary>
     public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key, Start);
-
-    /// <summary>The evidence events, made again.</summary>
-    public CityEvent[] EvidenceEvents(EvidenceEncoding encoding, string? key) => _evidence.Events(encoding, key, Start);
 
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
