@@ -72,6 +72,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>Records this host's batched consumer has taken so far; 0 in the Streamiz mode.</summary>
     internal long RecordsPolled => _batched?.RecordsPolled ?? 0;
 
+    /// <summary>The batched consumer's topic partitions now (diagnostics; empty in the Streamiz mode).</summary>
+    internal string Assignment => _batched?.Assignment ?? string.Empty;
+
     /// <summary>Inputs dead-lettered (malformed, invalid, late, unknown source).</summary>
     public long DeadLettered => _counters.DeadLettered;
 
