@@ -5,22 +5,19 @@ namespace CityStream.Engine.Internal.Runtime;
 /// <summary>Builds the alert of a rule from its evidence.</summary>
 internal static class AlertFactory
 {
-    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null, (long First, long Last)? times = null)
+    public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null)
     {
         var primary = Primary(rule, evidence);
         var located = (rule.CanLocate ? Located(evidence) : null) ?? evidence[^1];
         var events = new CityEvent[evidence.Count];
-        var (first, last) = times ?? (long.MaxValue, long.MinValue);
+        var (first, last) = (long.MaxValue, long.MinValue);
         for (var i = 0; i < events.Length; i++)
         {
             var evt = evidence[i];
             events[i] = evt;
-            if (times is null)
-            {
-                var ts = evt.Timestamp;
-                first = Math.Min(first, ts);
-                last = Math.Max(last, ts);
-            }
+            var ts = evt.Timestamp;
+            first = Math.Min(first, ts);
+            last = Math.Max(last, ts);
         }
 
         var content = new AlertContent(rule, key, primary, events, extras);
