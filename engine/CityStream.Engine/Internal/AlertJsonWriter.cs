@@ -202,19 +202,7 @@ internal static class AlertJsonWriter
                     continue;
                 }
 
-                var value = Runtime.EvidenceLog.NumberAt(bytes, position, ReferenceEquals(field, timeField), image.TimeBase);
-                switch (field.Type)
-                {
-                    case FieldType.Boolean:
-                        writer.WriteBoolean(field.JsonName, value != 0);
-                        break;
-                    case FieldType.Integer or FieldType.Timestamp:
-                        writer.WriteNumber(field.JsonName, (long)value);
-                        break;
-                    default:
-                        writer.WriteNumber(field.JsonName, value);
-                        break;
-                }
+                Codec.JsonEventReader.WriteNumericProperty(writer, field, Runtime.EvidenceLog.NumberAt(bytes, position, ReferenceEquals(field, timeField), image.TimeBase));
             }
 
             writer.WriteEndObject();

@@ -293,19 +293,29 @@ internal static class JsonEventReader
     /// <summary>Writes a field the event has as a JSON property of its type (the event's JSON, an alert's evidence values).</summary>
     public static void WriteProperty(Utf8JsonWriter writer, CityEvent evt, FieldDefinition field)
     {
+        if (field.Type == FieldType.String)
+        {
+            writer.WriteString(field.JsonName, evt.GetString(field.Index));
+        }
+        else
+        {
+            WriteNumericProperty(writer, field, evt.GetNumber(field.Index));
+        }
+    }
+
+    /// <summary>Writes a numeric field's slot value (boolean, integer, time or number) as a JSON property of its type.</summary>
+    public static void WriteNumericProperty(Utf8JsonWriter writer, FieldDefinition field, double value)
+    {
         switch (field.Type)
         {
-            case FieldType.String:
-                writer.WriteString(field.JsonName, evt.GetString(field.Index));
-                break;
             case FieldType.Boolean:
-                writer.WriteBoolean(field.JsonName, evt.GetBoolean(field.Index));
+                writer.WriteBoolean(field.JsonName, value != 0);
                 break;
             case FieldType.Integer or FieldType.Timestamp:
-                writer.WriteNumber(field.JsonName, (long)evt.GetNumber(field.Index));
+                writer.WriteNumber(field.JsonName, (long)value);
                 break;
             default:
-                writer.WriteNumber(field.JsonName, evt.GetNumber(field.Index));
+                writer.WriteNumber(field.JsonName, value);
                 break;
         }
     }

@@ -18,9 +18,6 @@ internal sealed class KeySelector
 
     public string Text { get; }
 
-    /// <summary>The field when the key is one string field as it is (its value is the key); else null.</summary>
-    public FieldDefinition? SingleStringField => _fields.Length == 1 && _fields[0] is { Type: FieldType.String } only ? only : null;
-
     public IReadOnlyList<FieldDefinition> Fields { get; }
 
     public string Select(CityEvent evt)
