@@ -336,6 +336,8 @@ public sealed class KafkaHost : IAsyncDisposable
         Partitioner = Partitioner.Murmur2Random,
         // An Arrow record of 1,000 events is ~150-250 KB: at librdkafka's default 1 MiB per partition a fetch brought a handful.
         MaxPartitionFetchBytes = 8 * 1024 * 1024,
+        // librdkafka's default of 1 s puts off a partition's next fetch whenever its queue is full (see BatchedConsumerLoop).
+        FetchQueueBackoffMs = 10,
         Logger = StreamizLogging.Factory,
     };
 }

@@ -46,6 +46,9 @@ internal static class KafkaTopics
         EnablePartitionEof = false,
         FetchMaxBytes = 64 * 1024 * 1024,
         MaxPartitionFetchBytes = 16 * 1024 * 1024,
+        // As the host's consumer: librdkafka's default (1 s) stalls a consumer that drains its queue quickly; this is the ceiling of
+        // any .NET consumer only with the same setting.
+        FetchQueueBackoffMs = 10,
     };
 
     public static async Task CreateAsync(string bootstrap, params string[] topics)
