@@ -86,6 +86,7 @@ internal static class E2eHarness
         yield return Child(o, "kafka.citystream-host.json.1-thread");
         yield return Child(o, "kafka.citystream-host.arrow");
         yield return Child(o, "kafka.citystream-host.peer-rule.json");
+        yield return Child(o, "kafka.citystream-host.peer-rule.json.default-jit", shippedRuntime: false);
         yield return Child(o, "kafka.citystream-host.peer-rule.arrow");
         yield return Child(o, "kafka.citystream-host.peer-rule.json.streamiz");
         yield return Child(o, "kafka.citystream-host.json.streamiz");
@@ -93,7 +94,8 @@ internal static class E2eHarness
         yield return Child(o, "kafka.latency.citystream-host");
     }
 
-    private static Step Child(E2eOptions o, string name) => new(name, async () =>
+    /// <summary>A measurement in a process of its own, with the runtime settings CityStream ships with unless told otherwise.</summary>
+    private static Step Child(E2eOptions o, string name, bool shippedRuntime = true) => new(name, async () =>
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var args = new List<string>();
@@ -103,7 +105,7 @@ internal static class E2eHarness
         }
 
         args.AddRange(o.ChildArgs(name));
-        var outcome = await ChildProcess.RunAsync(self, args, TimeSpan.FromSeconds(o.TimeoutSeconds)).ConfigureAwait(false);
+        var outcome = await ChildProcess.RunAsync(self, args, TimeSpan.FromSeconds(o.TimeoutSeconds), shippedRuntime ? ShippedRuntime.Environment : null).ConfigureAwait(false);
         var line = outcome.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
         if (line is null)
         {
@@ -168,6 +170,7 @@ internal static class E2eHarness
         "kafka.citystream-host.json.1-thread" => await KafkaMeasurements.HostAsync(o, arrow: false, threads: 1).ConfigureAwait(false),
         "kafka.citystream-host.arrow" => await KafkaMeasurements.HostAsync(o, arrow: true).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.json" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.json.default-jit" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, variant: ".default-jit").ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.arrow" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: true).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.json.streamiz" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, KafkaConsumption.Streamiz).ConfigureAwait(false),
         "kafka.citystream-host.json.streamiz" => await KafkaMeasurements.HostAsync(o, arrow: false, mode: KafkaConsumption.Streamiz).ConfigureAwait(false),

@@ -84,12 +84,17 @@ internal static class KafkaMeasurements
     /// The KafkaHost on the peers' own topic (JSON, as Kafka Streams and Flink read it) or on the same events in Arrow batches, with
     /// the peers' rule only; alerts go to the <c>warnings.peers</c> topic (the peers write theirs to a topic too), not to Redis.
     /// </summary>
-    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow, KafkaConsumption mode = KafkaConsumption.Batched)
+    /// <param name="o">The run's options.</param>
+    /// <param name="arrow">Arrow batches instead of the peers' JSON.</param>
+    /// <param name="mode">How the host consumes.</param>
+    /// <param name="variant">Appended to the measurement's name and consumer group (the same topic read again by another group).</param>
+    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow, KafkaConsumption mode = KafkaConsumption.Batched, string variant = "")
     {
-        var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json") + ModeSuffix(mode), arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2, mode);
+        var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json") + ModeSuffix(mode) + variant, arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2, mode);
         options.Schemas = new SchemaRegistry([PeerWorkload.Schema]);
-        var what = $"KafkaHost ({ModeName(mode)}), 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic";
-        return await RunHostAsync(o, (arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json") + ModeSuffix(mode), options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
+        var what = $"KafkaHost ({ModeName(mode)}), 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic"
+            + (variant.Length == 0 ? string.Empty : "; the runtime's default settings, not those CityStream ships with (ShippedRuntime)");
+        return await RunHostAsync(o, (arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json") + ModeSuffix(mode) + variant, options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
     }
 
     private static string ModeSuffix(KafkaConsumption mode) => mode == KafkaConsumption.Streamiz ? ".streamiz" : string.Empty;

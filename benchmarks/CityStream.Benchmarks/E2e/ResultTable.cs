@@ -40,6 +40,7 @@ internal static class ResultTable
         {
             Ratio(s, byName, $"Kafka JSON: CityStream consumer path / faster peer ({peer.Name})", "kafka.citystream-consumer.json", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka JSON, same topic and rule: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.json", peer.Name, "≥ 1");
+            Ratio(s, byName, $"Kafka JSON, same topic and rule, the runtime's default settings: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.json.default-jit", peer.Name, "—");
             Ratio(s, byName, $"Kafka Arrow, same events and rule: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.arrow", peer.Name, "≥ 3");
             Ratio(s, byName, $"Kafka JSON: CityStream KafkaHost (2 threads) / faster peer ({peer.Name})", "kafka.citystream-host.json", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka JSON: CityStream KafkaHost (1 thread) / faster peer ({peer.Name})", "kafka.citystream-host.json.1-thread", peer.Name, "≥ 1");
