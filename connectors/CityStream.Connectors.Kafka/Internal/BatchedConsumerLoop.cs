@@ -76,12 +76,14 @@ internal sealed partial class BatchedConsumerLoop
             EnableAutoOffsetStore = false,
             AutoOffsetReset = settings.ReadFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-            // An Arrow record of 1,000 events is ~150-250 KB: at librdkafka's default 1 MiB per partition a fetch brought a handful.
-            MaxPartitionFetchBytes = 8 * 1024 * 1024,
             // When its queue is full (queued.min.messages, queued.max.messages.kbytes) librdkafka puts off a partition's next fetch by
             // this long, 1 s by default: a host that drains the queue in a fraction of that then waits with nothing to run. Measured
             // on the peers' topic with a bare consumer: 0.76 M records/s at the default, 1.6-1.7 at 10 ms, with the same memory.
             FetchQueueBackoffMs = 10,
+            // librdkafka's default, said here because 8 MiB was used before: it was chosen against the backoff above (Arrow records
+            // of ~200 KB came a handful per fetch, then a second's wait). With fetches back to back, 1 MiB per partition keeps the
+            // throughput and halves the host's memory (peers' rule on JSON: peak RSS 692-726 -> 291-312 MB, benchmarks/RESULTS.md).
+            MaxPartitionFetchBytes = 1024 * 1024,
             // A commit waits for the sinks; through a sink outage of up to this long the member stays in the group.
             MaxPollIntervalMs = 30 * 60 * 1000,
             // A subscribed topic the client's metadata did not show yet at the group join is left out of the assignment until the
