@@ -334,9 +334,8 @@ public sealed class KafkaHost : IAsyncDisposable
         CommitIntervalMs = options.CommitIntervalMs,
         // Nothing is forwarded to Streamiz's own producer today; set anyway so a later sink node places keys as Java clients do.
         Partitioner = Partitioner.Murmur2Random,
-        // librdkafka's default of 1 s puts off a partition's next fetch whenever its queue is full; with it 10 ms, the default 1 MiB
-        // per partition fetch is enough for Arrow records too (see BatchedConsumerLoop).
-        FetchQueueBackoffMs = 10,
+        // With it, librdkafka's default fetch of 1 MiB per partition is enough for Arrow records too (see BatchedConsumerLoop).
+        FetchQueueBackoffMs = ConsumerSettings.FetchQueueBackoffMs,
         Logger = StreamizLogging.Factory,
     };
 }

@@ -46,9 +46,8 @@ internal static class KafkaTopics
         EnablePartitionEof = false,
         FetchMaxBytes = 64 * 1024 * 1024,
         MaxPartitionFetchBytes = 16 * 1024 * 1024,
-        // As the host's consumer: librdkafka's default (1 s) stalls a consumer that drains its queue quickly; this is the ceiling of
-        // any .NET consumer only with the same setting.
-        FetchQueueBackoffMs = 10,
+        // As the host's consumers: the ceiling of any .NET consumer only with the same setting.
+        FetchQueueBackoffMs = CityStream.Connectors.Kafka.Internal.ConsumerSettings.FetchQueueBackoffMs,
     };
 
     public static async Task CreateAsync(string bootstrap, params string[] topics)

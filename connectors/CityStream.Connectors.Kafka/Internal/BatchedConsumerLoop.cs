@@ -76,11 +76,8 @@ internal sealed partial class BatchedConsumerLoop
             EnableAutoOffsetStore = false,
             AutoOffsetReset = settings.ReadFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-            // When its queue is full (queued.min.messages, queued.max.messages.kbytes) librdkafka puts off a partition's next fetch by
-            // this long, 1 s by default: a host that drains the queue in a fraction of that then waits with nothing to run. Measured
-            // on the peers' topic with a bare consumer: 0.76 M records/s at the default, 1.6-1.7 at 10 ms, with the same memory.
-            FetchQueueBackoffMs = 10,
-            // librdkafka's default, said here because 8 MiB was used before: it was chosen against the backoff above (Arrow records
+            FetchQueueBackoffMs = ConsumerSettings.FetchQueueBackoffMs,
+            // librdkafka's default, said here because 8 MiB was used before: it was chosen against the fetch backoff (Arrow records
             // of ~200 KB came a handful per fetch, then a second's wait). With fetches back to back, 1 MiB per partition keeps the
             // throughput and halves the host's memory (peers' rule on JSON: peak RSS 692-726 -> 291-312 MB, benchmarks/RESULTS.md).
             MaxPartitionFetchBytes = 1024 * 1024,

@@ -55,6 +55,11 @@ internal static class RunCommand
             await using var host = new KafkaHost(options, rules, redis is null ? [] : [redis]);
             await host.StartAsync(cancellationToken);
             Console.Error.WriteLine($"run: {rules.Packs.Count} pack(s) from {rulesDirectory} on {options.BootstrapServers}; Ctrl-C to stop");
+            if (Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") is null)
+            {
+                // Read by the runtime at start-up only, so it cannot be set from here; the image sets it.
+                Console.Error.WriteLine("run: DOTNET_TC_CallCountingDelayMs is not set, so catching up a backlog after a start runs unoptimised for seconds (README, \"Runtime settings\")");
+            }
             try
             {
                 while (!cancellationToken.IsCancellationRequested)
