@@ -6,7 +6,7 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// <summary>
 /// The consumer of the <see cref="KafkaConsumption.Batched"/> host: one member of the application's consumer group (range assignment,
 /// so a member holds partition p of every co-partitioned source) with one <see cref="BatchedTask"/> per partition number. Its thread
-/// polls what the consumer has buffered (up to <see cref="MaxPollRecords"/>), runs the tasks that got records on up to
+/// polls what the consumer has buffered (up to <see cref="MaxPollRecords"/> and <see cref="MaxPollBytes"/>), runs the tasks that got records on up to
 /// <see cref="BatchedThreadSettings.Workers"/> threads at once, and every commit interval writes the tasks' output to the sinks, their
 /// changed state to the changelog, and then commits the offsets — the same order and the same at-least-once guarantee as the
 /// Streamiz mode (see <see cref="RuleProcessor"/>), paid once per batch instead of per record.
@@ -31,6 +31,12 @@ internal sealed partial class BatchedConsumerLoop
 {
     /// <summary>Records run per poll at most: enough to pay the loop's fixed costs rarely, few enough to keep the alert hand-off prompt.</summary>
     public const int MaxPollRecords = 10_000;
+
+    /// <summary>
+    /// Record bytes gathered per poll at most. Without it, a poll of Arrow records (~200 KB each) took up to 10,000 of them as fast as
+    /// librdkafka refilled its queue: hundreds of MB held at once, all of them large-object allocations.
+    /// </summary>
+    public const int MaxPollBytes = 16 * 1024 * 1024;
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan FlushStep = TimeSpan.FromMilliseconds(100);
@@ -198,12 +204,14 @@ internal sealed partial class BatchedConsumerLoop
         }
 
         var count = 0;
+        long bytes = 0;
         do
         {
             TaskOf(result.Partition.Value).Add(result);
             count++;
+            bytes += result.Message.Value?.Length ?? 0;
         }
-        while (count < MaxPollRecords && (result = TryConsume(TimeSpan.Zero)) is not null);
+        while (count < MaxPollRecords && bytes < MaxPollBytes && (result = TryConsume(TimeSpan.Zero)) is not null);
 
         Interlocked.Add(ref _recordsPolled, count);
         return true;
