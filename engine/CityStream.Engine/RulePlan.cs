@@ -35,7 +35,9 @@ public static class RulePlan
             : Episode(rule.Kind)));
         Line("severity", rule.Severity ?? rule.SeverityExpression!.Text);
         Line("state", State(rule) + $"; at most {rule.MaxKeys.ToString("N0", CultureInfo.InvariantCulture)} keys (least recently seen evicted first), checkpointed per batch");
-        Line("evidence", string.Join(", ", rule.EvidenceFields.Select(f => f.Name)));
+        Line("evidence", rule.MaxEvidence == 0
+            ? "none (alert.evidence: 0)"
+            : $"up to {rule.MaxEvidence} events (the first ones and the newest), showing " + string.Join(", ", rule.EvidenceFields.Select(f => f.Name)));
         text.Append(CultureInfo.InvariantCulture, $"{"route",-10}{rule.Route ?? "(none)"}");
         return text.ToString();
     }

@@ -44,6 +44,8 @@ public sealed class BrokenPackTests
         { "unknown severity", Rule("    kind: match\n    source: hotline\n    severity: urgent\n    alert: { title: t }\n"), 6, 15, "unknown severity 'urgent'" },
         { "severity expression that is not a string", Rule("    kind: match\n    source: video_alert\n    severity: \"confidence > 0.9\"\n    alert: { title: t }\n"), 6, 15, "a severity expression must give a string" },
         { "enabled that is not a boolean", Rule("    kind: match\n    source: hotline\n    enabled: maybe\n    alert: { title: t }\n"), 6, 14, "enabled must be true or false, not 'maybe'" },
+        { "alert evidence above the limit", Rule("    kind: match\n    source: hotline\n    alert: { title: t, evidence: 101 }\n"), 6, 34, "alert evidence must be at most 100 events" },
+        { "alert evidence below zero", Rule("    kind: match\n    source: hotline\n    alert: { title: t, evidence: -1 }\n"), 6, 34, "alert evidence must be a whole number ≥ 0, not '-1'" },
         { "max_keys of zero", Rule("    kind: match\n    source: hotline\n    max_keys: 0\n    alert: { title: t }\n"), 6, 15, "max_keys must be a whole number ≥ 1" },
         { "key naming an unknown field", Rule("    kind: match\n    source: hotline\n    key: gird\n    alert: { title: t }\n"), 6, 10, "gird" },
         { "threshold: bad aggregate function", Threshold("window: 1h", "{ tickets: counts() }", "tickets >= 5"), 7, 27, "aggregate 'tickets': 'counts()' is not one of count()" },

@@ -1,3 +1,4 @@
+using CityStream.Engine.Internal.Rules;
 using CityStream.Engine.Internal.Runtime;
 
 namespace CityStream.Engine.Tests.Runtime;
@@ -84,7 +85,7 @@ public sealed class WindowEvidenceTests
     [Fact]
     public void A_window_past_its_evidence_limit_keeps_the_first_events_and_the_newest()
     {
-        const int fixes = WindowAggregates.MaxEvidence + 5;
+        const int fixes = CompiledRule.DefaultMaxEvidence + 5;
         var runtime = Runtime(fixes);
         var output = new RuntimeOutput();
         for (var i = 1; i <= fixes; i++)
@@ -93,9 +94,9 @@ public sealed class WindowEvidenceTests
         }
 
         var alert = Assert.Single(output.Alerts);
-        string[] expected = [.. Enumerable.Range(1, WindowAggregates.MaxEvidence - 1).Select(i => $"fix-{i}-é"), $"fix-{fixes}-é"];
+        string[] expected = [.. Enumerable.Range(1, CompiledRule.DefaultMaxEvidence - 1).Select(i => $"fix-{i}-é"), $"fix-{fixes}-é"];
         Assert.Equal(expected, alert.Evidence.Select(e => e.EventId));
-        Assert.Equal([.. Enumerable.Range(1, WindowAggregates.MaxEvidence - 1).Select(i => (long)i), fixes], alert.Evidence.Select(e => e.Offset));
+        Assert.Equal([.. Enumerable.Range(1, CompiledRule.DefaultMaxEvidence - 1).Select(i => (long)i), fixes], alert.Evidence.Select(e => e.Offset));
         Assert.Equal(TestEvents.T0 + 1_000, alert.FirstEventTime);
         Assert.Equal(TestEvents.T0 + (fixes * 1_000L), alert.LastEventTime);
     }
@@ -130,8 +131,8 @@ public sealed class WindowEvidenceTests
         var early = Fix(1, "P1", 1, "崇川区", new EventOrigin("t", 0, 1));
         var odd = Fix(2, "P1", 1, "崇川区", new EventOrigin("t", 0, 2));
         odd.SetNumber(odd.Schema.TimeField.Index, start + offsetFromStart);
-        log.Add(early, "P1", start, encoding, WindowAggregates.MaxEvidence);
-        log.Add(odd, "P1", start, encoding, WindowAggregates.MaxEvidence);
+        log.Add(early, "P1", start, encoding, CompiledRule.DefaultMaxEvidence);
+        log.Add(odd, "P1", start, encoding, CompiledRule.DefaultMaxEvidence);
 
         var events = log.Events(encoding, "P1", start);
 

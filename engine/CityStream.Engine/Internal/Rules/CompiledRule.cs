@@ -98,6 +98,18 @@ internal sealed class CompiledRule
         return mask;
     }
 
+    /// <summary>Events an alert carries as evidence when the rule says nothing (<c>alert.evidence</c>).</summary>
+    public const int DefaultMaxEvidence = 10;
+
+    /// <summary>The most <c>alert.evidence</c> may say: a window keeps that many events per key in state.</summary>
+    public const int EvidenceLimit = 100;
+
+    /// <summary>
+    /// Events an alert carries as evidence at most (<c>alert.evidence</c>): the first ones and the newest. Zero: none, for rules whose
+    /// consumers want the finding alone, and whose windows then keep no events in state.
+    /// </summary>
+    public int MaxEvidence { get; init; } = DefaultMaxEvidence;
+
     /// <summary>Most dedup entries kept; the oldest are evicted past it.</summary>
     public int MaxKeys { get; init; } = 100_000;
 

@@ -10,7 +10,7 @@ internal static partial class RuleParser
     private static readonly string[] CommonKeys =
         ["id", "kind", "description", "enabled", "severity", "alert", "labels", "max_keys"];
 
-    private static readonly string[] AlertKeys = ["title", "message", "dedup", "suppress", "route"];
+    private static readonly string[] AlertKeys = ["title", "message", "dedup", "suppress", "route", "evidence"];
 
     public static CompiledRule? Parse(
         YamlNodes nodes,
@@ -67,6 +67,7 @@ internal static partial class RuleParser
         var (severity, severityExpression) = ParseSeverity(nodes, rule, scope);
         var labels = ParseLabels(nodes, YamlNodes.Get(rule, "labels"));
         var maxKeys = YamlNodes.Get(rule, "max_keys") is { } maxKeysNode ? nodes.Int(maxKeysNode, "max_keys", 1) : 100_000;
+        var maxEvidence = ParseMaxEvidence(nodes, alert);
 
         if (errors.Count > before || id is null || dedup is null || title is null || message is null)
         {
@@ -93,10 +94,27 @@ internal static partial class RuleParser
             Labels = labels,
             EvidenceFields = EvidenceFields(steps, dedup, severityExpression, title, message),
             MaxKeys = maxKeys ?? 100_000,
+            MaxEvidence = maxEvidence,
             Fingerprint = pack + "\n" + packContext + "\n" + rule,
             File = nodes.File,
             Line = (int)rule.Start.Line,
         };
+    }
+
+    private static int ParseMaxEvidence(YamlNodes nodes, YamlMappingNode? alert)
+    {
+        if (YamlNodes.Get(alert, "evidence") is not { } node)
+        {
+            return CompiledRule.DefaultMaxEvidence;
+        }
+
+        var max = nodes.Int(node, "alert evidence", 0);
+        if (max > CompiledRule.EvidenceLimit)
+        {
+            nodes.Error(node, $"alert evidence must be at most {CompiledRule.EvidenceLimit} events (a window keeps that many per key in state), not {max}");
+        }
+
+        return max ?? CompiledRule.DefaultMaxEvidence;
     }
 
     private static string? ParseId(YamlNodes nodes, YamlMappingNode rule, Dictionary<string, YamlNode> ids)

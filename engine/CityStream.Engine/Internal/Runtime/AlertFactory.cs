@@ -7,14 +7,12 @@ internal static class AlertFactory
 {
     public static Alert Build(CompiledRule rule, string alertId, string key, IReadOnlyList<CityEvent> evidence, long emitTime, IReadOnlyDictionary<string, string>? extras = null)
     {
-        var primary = Primary(rule, evidence);
+        var primary = Primary(rule, evidence, evidence[^1]);
         var located = (rule.CanLocate ? Located(evidence) : null) ?? evidence[^1];
-        var events = new CityEvent[evidence.Count];
-        var (first, last) = (long.MaxValue, long.MinValue);
-        for (var i = 0; i < events.Length; i++)
+        var events = Kept(evidence, rule.MaxEvidence);
+        var (first, last) = events.Length == 0 ? (evidence[^1].Timestamp, evidence[^1].Timestamp) : (long.MaxValue, long.MinValue);
+        foreach (var evt in events)
         {
-            var evt = evidence[i];
-            events[i] = evt;
             var ts = evt.Timestamp;
             first = Math.Min(first, ts);
             last = Math.Max(last, ts);
@@ -22,6 +20,24 @@ internal static class AlertFactory
 
         var content = new AlertContent(rule, key, primary, events, extras);
         return Complete(rule, alertId, key, primary, located, content, emitTime, (first, last));
+    }
+
+    /// <summary>The evidence an alert shows: all of it up to <paramref name="max"/> events, else the first ones and the newest (as a window keeps them).</summary>
+    private static CityEvent[] Kept(IReadOnlyList<CityEvent> evidence, int max)
+    {
+        var events = new CityEvent[Math.Min(evidence.Count, max)];
+        if (events.Length == 0)
+        {
+            return events;
+        }
+
+        for (var i = 0; i < events.Length - 1; i++)
+        {
+            events[i] = evidence[i];
+        }
+
+        events[^1] = evidence[^1];
+        return events;
     }
 
     private static Alert Complete(CompiledRule rule, string alertId, string key, CityEvent primary, CityEvent located, AlertContent content, long emitTime, (long First, long Last) times)
@@ -52,7 +68,7 @@ internal static class AlertFactory
     public static Alert BuildForWindow(CompiledRule rule, string alertId, string key, CityEvent newest, EvidenceImage evidence, long emitTime, IReadOnlyDictionary<string, string>? extras, (long First, long Last) times)
     {
         CityEvent[]? events = null;
-        var primary = ReferenceEquals(newest.Schema, rule.Source) ? newest : Primary(rule, events ??= evidence.Events());
+        var primary = ReferenceEquals(newest.Schema, rule.Source) ? newest : Primary(rule, events ??= evidence.Events(), newest);
         var located = newest;
         if (rule.CanLocate && !(newest.Schema.LatField is { } newestLat && newest.Has(newestLat)))
         {
@@ -63,8 +79,8 @@ internal static class AlertFactory
         return Complete(rule, alertId, key, primary, located, content, emitTime, times);
     }
 
-    /// <summary>The event the templates read: the last evidence of the rule's primary source.</summary>
-    private static CityEvent Primary(CompiledRule rule, IReadOnlyList<CityEvent> evidence)
+    /// <summary>The event the templates read: the last evidence of the rule's primary source, else <paramref name="fallback"/>.</summary>
+    private static CityEvent Primary(CompiledRule rule, IReadOnlyList<CityEvent> evidence, CityEvent fallback)
     {
         for (var i = evidence.Count - 1; i >= 0; i--)
         {
@@ -74,7 +90,7 @@ internal static class AlertFactory
             }
         }
 
-        return evidence[^1];
+        return fallback;
     }
 
     /// <summary>The last evidence that has a location.</summary>

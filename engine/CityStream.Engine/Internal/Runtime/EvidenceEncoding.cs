@@ -25,6 +25,7 @@ internal sealed class EvidenceEncoding
             }
         }
 
+        MaxEvents = rule.MaxEvidence;
         _sources = [.. sources];
         _keep = new ulong[_sources.Length];
         for (var i = 0; i < _sources.Length; i++)
@@ -32,6 +33,9 @@ internal sealed class EvidenceEncoding
             _keep[i] = WindowEvidenceMask(rule, _sources[i]);
         }
     }
+
+    /// <summary>Events a window keeps as evidence at most (the rule's <c>alert.evidence</c>).</summary>
+    public int MaxEvents { get; }
 
     /// <summary>
     /// What a window's alert reads of an evidence event other than the one that fired it (which it has whole): the id, the time

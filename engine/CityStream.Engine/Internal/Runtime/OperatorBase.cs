@@ -69,7 +69,7 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
 
     /// <summary>Emits the alert of a window, <paramref name="newest"/> being the event that made it fire (its last evidence).</summary>
     protected void Emit(RuntimeContext context, string alertId, string key, CityEvent newest, WindowAggregates window, EvidenceEncoding encoding, IReadOnlyDictionary<string, string>? extras) =>
-        context.Output.Alerts.Add(AlertFactory.BuildForWindow(Rule, alertId, key, newest, window.EvidenceSnapshot(encoding, key), context.Now, extras, window.EvidenceTimes(encoding)));
+        context.Output.Alerts.Add(AlertFactory.BuildForWindow(Rule, alertId, key, newest, window.EvidenceSnapshot(encoding, key), context.Now, extras, window.EvidenceTimes(encoding, newest)));
 
     protected static string FormatTime(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -103,9 +103,15 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
     }
 
     /// <summary>What a tumbling window keeps of the same events: the first ones up to the limit, the last of them replaced by the newest.</summary>
-    private static CityEvent[] Evidence(List<CityEvent> events, int first, int end)
+    private CityEvent[] Evidence(List<CityEvent> events, int first, int end)
     {
-        var count = Math.Min(end - first + 1, WindowAggregates.MaxEvidence);
+        var count = Math.Min(end - first + 1, Rule.MaxEvidence);
+        if (count == 0)
+        {
+            // No evidence shown; the alert's templates, location and times read the newest event.
+            return [events[end]];
+        }
+
         var evidence = new CityEvent[count];
         for (var i = 0; i < count - 1; i++)
         {

@@ -77,11 +77,14 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
                 _closing.Add(start + _sizeMs, key);
             }
 
-            window.Add(evt, key, _evidence);
             if (window.Fired)
             {
+                // A window alerts once: what comes after only counts, and keeping it as evidence no alert will read was wasted work.
+                window.Add(evt);
                 continue;
             }
+
+            window.Add(evt, key, _evidence);
 
             window.Fill(_aggregateEvent, key, start, start + _sizeMs, ts);
             if (!_spec.Having.Evaluate(_aggregateEvent))

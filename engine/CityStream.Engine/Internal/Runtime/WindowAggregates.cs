@@ -10,8 +10,6 @@ namespace CityStream.Engine.Internal.Runtime;
 /// </summary>
 internal sealed partial class WindowAggregates
 {
-    public const int MaxEvidence = 10;
-
     private readonly AggregateLayout _layout;
     // One array for the sum, min, max and count of every aggregate of a field (none for count(), the event count), and distinct
     // sets only for rules that count distinct values: a window is per key, and a million open windows made arrays add up.
@@ -53,8 +51,12 @@ internal sealed partial class WindowAggregates
     // The evidence as compact bytes, not the events: a window is per key, and kept events were most of a key's state.
     private EvidenceLog _evidence;
 
-    /// <summary>First and last event time of the evidence.</summary>
-    public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding) => _evidence.TimeRange(encoding, Start);
+    /// <summary>Events kept as evidence.</summary>
+    public int EvidenceCount => _evidence.Count;
+
+    /// <summary>First and last event time of the evidence (none kept: both of <paramref name="newest"/>, the event that fired).</summary>
+    public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding, CityEvent newest) =>
+        _evidence.Count == 0 ? (newest.Timestamp, newest.Timestamp) : _evidence.TimeRange(encoding, Start);
 
     /// <summary>The evidence as it is now, for an alert fired now.</summary>
     public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key, Start);
@@ -80,7 +82,11 @@ internal sealed partial class WindowAggregates
     /// <summary>Adds an event to the aggregates and, as evidence, to the window's log (<paramref name="key"/>: the window's key, written as a mark).</summary>
     public void Add(CityEvent evt, string? key, EvidenceEncoding encoding)
     {
-        _evidence.Add(evt, key, Start, encoding, MaxEvidence);
+        if (encoding.MaxEvents > 0)
+        {
+            _evidence.Add(evt, key, Start, encoding, encoding.MaxEvents);
+        }
+
         Add(evt);
     }
 
