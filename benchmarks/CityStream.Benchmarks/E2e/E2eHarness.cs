@@ -84,12 +84,14 @@ internal static class E2eHarness
         // Right after the peers, on the topic they read and the broker much as they found it, rather than after the Streamiz DSL's two
         // minutes and the other hosts' topics and changelogs.
         yield return Child(o, "kafka.citystream-host.peer-rule.json");
+        yield return Child(o, "kafka.citystream-host.peer-rule.json.no-evidence");
         yield return Child(o, "kafka.citystream-host.peer-rule.json.default-jit", shippedRuntime: false);
         yield return Child(o, "kafka.streamiz-dsl.json");
         yield return Child(o, "kafka.citystream-host.json");
         yield return Child(o, "kafka.citystream-host.json.1-thread");
         yield return Child(o, "kafka.citystream-host.arrow");
         yield return Child(o, "kafka.citystream-host.peer-rule.arrow");
+        yield return Child(o, "kafka.citystream-host.peer-rule.arrow.no-evidence");
         yield return Child(o, "kafka.citystream-host.peer-rule.json.streamiz");
         yield return Child(o, "kafka.citystream-host.json.streamiz");
         yield return Child(o, "kafka.latency.citystream-consumer");
@@ -174,6 +176,8 @@ internal static class E2eHarness
         "kafka.citystream-host.peer-rule.json" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.json.default-jit" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, variant: ".default-jit").ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.arrow" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: true).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.json.no-evidence" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, variant: ".no-evidence", evidence: false).ConfigureAwait(false),
+        "kafka.citystream-host.peer-rule.arrow.no-evidence" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: true, variant: ".no-evidence", evidence: false).ConfigureAwait(false),
         "kafka.citystream-host.peer-rule.json.streamiz" => await KafkaMeasurements.PeerRuleHostAsync(o, arrow: false, KafkaConsumption.Streamiz).ConfigureAwait(false),
         "kafka.citystream-host.json.streamiz" => await KafkaMeasurements.HostAsync(o, arrow: false, mode: KafkaConsumption.Streamiz).ConfigureAwait(false),
         "kafka.latency.citystream-consumer" => await LatencyRun.RunAsync(o).ConfigureAwait(false),

@@ -77,7 +77,7 @@ internal static class KafkaMeasurements
 
         var options = HostOptions(o, "host-" + (arrow ? "arrow" : "json") + "-t" + threads + ModeSuffix(mode), KafkaTopics.HostPrefix(o, arrow), threads, mode);
         var what = $"KafkaHost ({ModeName(mode)}), {threads} thread{(threads == 1 ? string.Empty : "s")}, shipped packs, hotline schema" + (arrow ? $" in Arrow batches of {o.Batch}" : " JSON") + (o.Redis is null ? ", no Redis" : ", Redis sink");
-        return await RunHostAsync(o, name, options, RulePacks.Shipped(), sinks, "hotline", what).ConfigureAwait(false);
+        return await RunHostAsync(o, name, arrow, options, RulePacks.Shipped(), sinks, "hotline", what).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -88,13 +88,16 @@ internal static class KafkaMeasurements
     /// <param name="arrow">Arrow batches instead of the peers' JSON.</param>
     /// <param name="mode">How the host consumes.</param>
     /// <param name="variant">Appended to the measurement's name and consumer group (the same topic read again by another group).</param>
-    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow, KafkaConsumption mode = KafkaConsumption.Batched, string variant = "")
+    /// <param name="evidence">Whether alerts carry their evidence (CityStream's default) or none, like the peers' output.</param>
+    public static async Task<Measurement> PeerRuleHostAsync(E2eOptions o, bool arrow, KafkaConsumption mode = KafkaConsumption.Batched, string variant = "", bool evidence = true)
     {
         var options = HostOptions(o, "host-peer-" + (arrow ? "arrow" : "json") + ModeSuffix(mode) + variant, arrow ? KafkaTopics.PeerArrowPrefix(o) : KafkaTopics.PeerJsonPrefix(o), 2, mode);
         options.Schemas = new SchemaRegistry([PeerWorkload.Schema]);
         var what = $"KafkaHost ({ModeName(mode)}), 2 threads, the peers' rule on the peers' " + (arrow ? $"events in Arrow batches of {o.Batch}" : "JSON topic (the one Kafka Streams and Flink read)") + ", alerts to the warning topic"
-            + (variant.Length == 0 ? string.Empty : "; the runtime's default settings, not those CityStream ships with (ShippedRuntime)");
-        return await RunHostAsync(o, (arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json") + ModeSuffix(mode) + variant, options, PeerRule.Compile(), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
+            + (evidence ? string.Empty : " without evidence (alert.evidence: 0; the peers write key, window and count)")
+            + (ShippedRuntime.IsSet ? string.Empty : "; the runtime's default settings, not those CityStream ships with (ShippedRuntime)");
+        var name = (arrow ? "kafka.citystream-host.peer-rule.arrow" : "kafka.citystream-host.peer-rule.json") + ModeSuffix(mode) + variant;
+        return await RunHostAsync(o, name, arrow, options, PeerRule.Compile(evidence), [], PeerWorkload.Schema.Name, what).ConfigureAwait(false);
     }
 
     private static string ModeSuffix(KafkaConsumption mode) => mode == KafkaConsumption.Streamiz ? ".streamiz" : string.Empty;
@@ -112,9 +115,9 @@ internal static class KafkaMeasurements
         StateDirectory = Path.Combine(Path.GetTempPath(), "citystream-bench-" + o.RunId + "-" + id),
     };
 
-    private static async Task<Measurement> RunHostAsync(E2eOptions o, string name, KafkaHostOptions options, RuleSet rules, List<IAlertSink> sinks, string source, string what)
+    private static async Task<Measurement> RunHostAsync(E2eOptions o, string name, bool arrow, KafkaHostOptions options, RuleSet rules, List<IAlertSink> sinks, string source, string what)
     {
-        long expected = name.EndsWith(".arrow", StringComparison.Ordinal) ? o.ArrowN : o.KafkaN;
+        long expected = arrow ? o.ArrowN : o.KafkaN;
         var host = new KafkaHost(options, rules, sinks);
         await using (host.ConfigureAwait(false))
         {

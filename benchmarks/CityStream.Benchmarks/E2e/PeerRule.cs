@@ -24,8 +24,15 @@ internal static class PeerRule
               title: "{key}: {events} events in one minute"
         """;
 
+    /// <summary>
+    /// The pack with alerts that carry no evidence (<c>alert.evidence: 0</c>): what the peers write per window — its key, its start
+    /// and its count — and CityStream's alert fields besides, without the events.
+    /// </summary>
+    public static string PackWithoutEvidence => Pack.Replace("    alert:\n", "    alert:\n      evidence: 0\n", StringComparison.Ordinal);
+
     /// <summary>The pack compiled against the bench registry (the peers' source beside the city's).</summary>
-    public static RuleSet Compile() => Engine.RuleSet.FromYaml([("peers.yaml", Pack)], PeerWorkload.Registry).RuleSet
+    /// <param name="evidence">Whether alerts carry their evidence (the default) or none (<see cref="PackWithoutEvidence"/>).</param>
+    public static RuleSet Compile(bool evidence = true) => Engine.RuleSet.FromYaml([("peers.yaml", evidence ? Pack : PackWithoutEvidence)], PeerWorkload.Registry).RuleSet
         ?? throw new InvalidOperationException("the peers' pack does not compile");
 
     /// <summary>A runtime running the pack, or null with the reason when the engine cannot run it yet.</summary>

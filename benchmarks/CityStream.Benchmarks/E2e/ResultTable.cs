@@ -40,8 +40,10 @@ internal static class ResultTable
         {
             Ratio(s, byName, $"Kafka JSON: CityStream consumer path / faster peer ({peer.Name})", "kafka.citystream-consumer.json", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka JSON, same topic and rule: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.json", peer.Name, "≥ 1");
+            Ratio(s, byName, $"Kafka JSON, same topic and rule, alerts without evidence (alert.evidence: 0, as the peers' output): CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.json.no-evidence", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka JSON, same topic and rule, the runtime's default settings: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.json.default-jit", peer.Name, "—");
             Ratio(s, byName, $"Kafka Arrow, same events and rule: CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.arrow", peer.Name, "≥ 3");
+            Ratio(s, byName, $"Kafka Arrow, same events and rule, alerts without evidence (alert.evidence: 0): CityStream KafkaHost, peers' rule / faster peer ({peer.Name})", "kafka.citystream-host.peer-rule.arrow.no-evidence", peer.Name, "≥ 3");
             Ratio(s, byName, $"Kafka JSON: CityStream KafkaHost (2 threads) / faster peer ({peer.Name})", "kafka.citystream-host.json", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka JSON: CityStream KafkaHost (1 thread) / faster peer ({peer.Name})", "kafka.citystream-host.json.1-thread", peer.Name, "≥ 1");
             Ratio(s, byName, $"Kafka Arrow: CityStream consumer path / faster peer ({peer.Name})", "kafka.citystream-consumer.arrow", peer.Name, "≥ 3");

@@ -16,4 +16,7 @@ internal static class ShippedRuntime
     {
         ["DOTNET_TC_CallCountingDelayMs"] = "0",
     };
+
+    /// <summary>Whether this process runs with them.</summary>
+    public static bool IsSet => System.Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") == "0";
 }
