@@ -14,7 +14,8 @@ namespace CityStream.Connectors.Kafka;
 /// </summary>
 public sealed class KafkaAlertSink : IAlertSink
 {
-    private static readonly byte[] JsonContentType = Encoding.UTF8.GetBytes(ContentTypes.Json);
+    // One instance for every alert: the client only reads a message's headers (copying them into librdkafka), and nothing here changes it.
+    private static readonly Headers JsonContentType = new() { { ContentTypes.HeaderName, Encoding.UTF8.GetBytes(ContentTypes.Json) } };
     private readonly IProducer<string, byte[]> _producer;
     private readonly ConcurrentDictionary<string, string> _topicByPack = new(StringComparer.Ordinal);
 
@@ -50,7 +51,7 @@ public sealed class KafkaAlertSink : IAlertSink
         {
             Key = alerts[i].Id,
             Value = AlertJson.SerializeToUtf8Bytes(alerts[i]),
-            Headers = new Headers { { ContentTypes.HeaderName, JsonContentType } },
+            Headers = JsonContentType,
         }), cancellationToken).ConfigureAwait(false);
         EngineMetrics.SinkWrites.WithLabels(Name).Inc(alerts.Count);
     }

@@ -45,12 +45,14 @@ internal sealed class BatchedTask
     /// <summary>Whether records were run since the last commit.</summary>
     public bool Uncommitted { get; private set; }
 
-    public void Add(ConsumeResult<Ignore, byte[]> record)
+    /// <summary>Gathers a record; <paramref name="onlyTopic"/>: the topic of every record, when the consumer reads one (its records then carry none).</summary>
+    public void Add(ConsumeResult<Ignore, byte[]> record, string? onlyTopic = null)
     {
+        var topic = onlyTopic ?? record.Topic;
         var inbox = _lastInbox;
-        if (inbox is null || !string.Equals(inbox.Topic, record.Topic, StringComparison.Ordinal))
+        if (inbox is null || !string.Equals(inbox.Topic, topic, StringComparison.Ordinal))
         {
-            inbox = InboxOf(record.Topic);
+            inbox = InboxOf(topic);
             _lastInbox = inbox;
         }
 
@@ -80,7 +82,7 @@ internal sealed class BatchedTask
         {
             foreach (var record in only!.Records)
             {
-                Run(record);
+                Run(only.Topic, record);
             }
         }
         else
@@ -142,12 +144,13 @@ internal sealed class BatchedTask
                 return;
             }
 
-            Run(next.Records[next.Head++]);
+            Run(next.Topic, next.Records[next.Head++]);
         }
     }
 
-    private void Run(ConsumeResult<Ignore, byte[]> record) =>
-        Pipeline.Process(record.Topic, Partition, record.Offset.Value, ContentTypeHeader.Read(record.Message.Headers), record.Message.Value ?? []);
+    // The inbox's topic, not the record's: one string for every record of the topic (the evidence's topic index compares by reference first).
+    private void Run(string topic, ConsumeResult<Ignore, byte[]> record) =>
+        Pipeline.Process(topic, Partition, record.Offset.Value, ContentTypeHeader.Read(record.Message.Headers), record.Message.Value ?? []);
 
     private Inbox InboxOf(string topic)
     {

@@ -21,6 +21,9 @@ internal sealed class CityInput
     /// <summary>Records to produce, by source topic without the prefix.</summary>
     public Dictionary<string, List<TestRecord>> RecordsByTopic { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Events per topic (unprefixed), late ones included.</summary>
+    public Dictionary<string, int> EventsByTopic { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Events in all records (valid ones, late ones included).</summary>
     public int Events { get; private set; }
 
@@ -163,6 +166,7 @@ internal sealed class CityInput
 
         list.Add(new TestRecord(key, value, contentType));
         Events += events;
+        EventsByTopic[topic] = EventsByTopic.GetValueOrDefault(topic) + events;
     }
 
     private static string Plate(int index, bool hazmat) => $"苏F{(hazmat ? "H" : "C")}{index:D4}";

@@ -127,6 +127,42 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
         Assert.Equal(fromInProcess, fromKafka);
     }
 
+    [SkippableFact]
+    public async Task A_batched_host_reading_one_topic_gives_the_in_process_alerts_with_the_topic_in_their_evidence()
+    {
+        // One source topic: the consumer then has the .NET client skip each record's topic name and timestamp. The hazmat pack reads
+        // only GPS, whose records are Arrow batches that decode only by their content-type header, and one JSON record.
+        Skip.IfNot(kafka.Available, kafka.SkipReason);
+        var prefix = KafkaFixture.NewTopicPrefix();
+        var input = CityInput.Build();
+        var load = RuleSet.Load(Path.Combine(IntegrationTests.ShippedRules.RepositoryRoot.Rules, "hazmat.yaml"));
+        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        var rules = load.RuleSet!;
+        var gpsTopic = SchemaRegistry.Default.BySource("vehicle_gps")!.Topic;
+
+        var captured = new CapturingSink();
+        var inProcess = new InProcessHost(new RuleRuntime(rules), [captured], null, topicPrefix: prefix);
+        await inProcess.ProcessAsync([.. input.AsInputRecords(prefix).Where(r => r.Topic == prefix + gpsTopic)], CancellationToken.None);
+
+        await kafka.CreateTopicsAsync([prefix + gpsTopic], partitions: 2);
+        await kafka.ProduceAsync(prefix + gpsTopic, input.RecordsByTopic[gpsTopic]);
+        var options = KafkaHostRun.Options(kafka, prefix);
+        options.Schemas = new SchemaRegistry([SchemaRegistry.Default.BySource("vehicle_gps")!]);
+        await using (var host = new KafkaHost(options, rules, []))
+        {
+            await host.StartAsync(CancellationToken.None);
+            Assert.Equal([prefix + gpsTopic], host.SourceTopics);
+            await KafkaHostRun.WaitForEventsAsync(host, input.EventsByTopic[gpsTopic]);
+            await host.StopAsync();
+            Assert.Equal(input.LateEvents, host.DeadLettered);
+        }
+
+        var fromKafka = await KafkaHostRun.ReadWarningsAsync(kafka, prefix, rules);
+        Assert.NotEmpty(captured.Alerts);
+        Assert.Equal(captured.Alerts.Select(Identity).Order(), fromKafka.Select(Identity).Order());
+        Assert.All(fromKafka.SelectMany(a => a.Evidence), e => Assert.Equal(prefix + gpsTopic, e.Topic));
+    }
+
     private static string Identity(Alert alert) => string.Join('|', alert.Id, alert.Rule, alert.Key, alert.Severity, alert.Title);
 
     private async Task<long> RunAsync(string prefix, CityInput input, RuleSet rules)
