@@ -9,6 +9,9 @@ public sealed class DecodedBatch
     /// <summary>Inputs that go to the dead-letter topic.</summary>
     public List<DeadLetter> DeadLetters { get; } = [];
 
+    /// <summary>What reading an Arrow record needs only while it is read, kept for the next one.</summary>
+    internal Internal.Codec.ArrowScratch ArrowScratch { get; } = new();
+
     /// <summary>Empties both lists for reuse.</summary>
     public void Clear()
     {

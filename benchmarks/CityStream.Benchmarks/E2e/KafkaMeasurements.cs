@@ -118,7 +118,7 @@ internal static class KafkaMeasurements
     private static async Task<Measurement> RunHostAsync(E2eOptions o, string name, bool arrow, KafkaHostOptions options, RuleSet rules, List<IAlertSink> sinks, string source, string what)
     {
         long expected = arrow ? o.ArrowN : o.KafkaN;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var allocations = PassClock.StartNew();
         var host = new KafkaHost(options, rules, sinks);
         await using (host.ConfigureAwait(false))
         {
@@ -149,7 +149,7 @@ internal static class KafkaMeasurements
 
             var committedSeconds = clock?.Elapsed.TotalSeconds ?? 0;
             var total = host.EventsIn;
-            var allocatedPerEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / Math.Max(1, total);
+            var allocated = allocations.Allocations(total);
             var alerts = host.AlertsEmitted;
             var letters = host.DeadLettered;
             await host.StopAsync().ConfigureAwait(false);
@@ -163,7 +163,7 @@ internal static class KafkaMeasurements
                 Name = name,
                 Events = events,
                 Seconds = seconds,
-                Note = what + $"; {alerts:N0} alerts, {letters:N0} dead letters; {allocatedPerEvent:N0} B/event allocated (the whole process, start-up included); first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
+                Note = what + $"; {alerts:N0} alerts, {letters:N0} dead letters; {allocated} (the whole process, start-up included); first to last event decoded (all output written and committed {committedSeconds:0.0} s after the first)"
                     + (total < expected ? $"; STOPPED at the time limit after {total:N0} of {expected:N0}" : string.Empty),
             };
         }

@@ -105,6 +105,40 @@ public sealed class ArrowIpcReaderTests
     }
 
     [Fact]
+    public void One_decoder_reading_records_of_other_columns_and_sources_in_turn_gives_each_what_it_gives_alone()
+    {
+        // A decoder keeps its column maps and each source's field mapping for the next record: nothing of one record may leak into
+        // the next, whether it has fewer columns, another column order or another source.
+        var full = EventCodec.ToArrowBatch([.. Enumerable.Range(0, 3).Select(i => TestEvents.Make("vehicle_gps", ("id", $"f{i}"), ("ts", TestEvents.T0 + i),
+            ("plate", "苏F00001"), ("vehicle_class", "bus"), ("lat", 32.0), ("lon", 120.9), ("speed_kmh", 3.0), ("heading", 90.0), ("district", "崇川区"), ("grid", "G1")))]);
+        var (otherSchema, otherBatch) = OtherWriterBatch(4, 0);
+        var other = Stream(otherSchema, otherBatch);
+        var police = TestEvents.Source("police_event");
+        var incidents = EventCodec.ToArrowBatch([.. Enumerable.Range(0, 2).Select(i => TestEvents.Make("police_event", ("id", $"p{i}"), ("ts", TestEvents.T0 + i),
+            ("event_class", "theft"), ("major", true), ("grid", "G9")))]);
+        (SourceSchema Source, byte[] Record)[] records = [(Gps, full), (Gps, other), (police, incidents), (Gps, other), (Gps, full), (police, incidents), (Gps, full)];
+
+        var shared = new DecodedBatch();
+        foreach (var (source, record) in records)
+        {
+            var alone = new DecodedBatch();
+            EventCodec.Decode(source, record, ContentTypes.Arrow, Origin, alone);
+            shared.Clear();
+            EventCodec.Decode(source, record, ContentTypes.Arrow, Origin, shared);
+
+            Assert.Empty(shared.DeadLetters);
+            Assert.Equal(alone.Events.Count, shared.Events.Count);
+            for (var i = 0; i < alone.Events.Count; i++)
+            {
+                Assert.Equal(alone.Events[i].PresentMask, shared.Events[i].PresentMask);
+                Assert.Equal(source.Fields.Select(alone.Events[i].GetValue), source.Fields.Select(shared.Events[i].GetValue));
+            }
+
+            Assert.Equal(ReferenceEquals(record, other), !shared.Events[0].Has(source.Field("grid")!));
+        }
+    }
+
+    [Fact]
     public void Batches_the_engine_writes_are_read_without_apache_arrow()
     {
         var events = Enumerable.Range(0, 10).Select(i => TestEvents.Make("police_event", ("id", $"p{i}"), ("ts", TestEvents.T0 + i),

@@ -94,10 +94,12 @@ internal static class ArrowBatchCodec
     public static void Read(SourceSchema schema, ReadOnlyMemory<byte> payload, EventOrigin origin, DecodedBatch output, ulong keep = ulong.MaxValue)
     {
         var rowBase = 0;
+        var scratch = output.ArrowScratch;
         try
         {
-            var batches = new List<(int Length, ArrowColumn?[] Columns)>(1);
-            if (ArrowIpcReader.TryRead(schema, payload, batches))
+            var batches = scratch.Batches;
+            batches.Clear();
+            if (ArrowIpcReader.TryRead(schema, payload, batches, scratch))
             {
                 foreach (var (length, columns) in batches)
                 {
@@ -140,6 +142,10 @@ internal static class ArrowBatchCodec
         {
             output.DeadLetters.Add(new DeadLetter(schema.Name, DeadLetterReasons.MalformedArrow, $"unreadable Arrow IPC stream: {ex.Message}", origin with { Row = rowBase }, payload));
         }
+        finally
+        {
+            scratch.Release();
+        }
     }
 
     private static string? MapColumns(SourceSchema schema, RecordBatch batch, out ArrowColumn?[] columns)
@@ -176,16 +182,19 @@ internal static class ArrowBatchCodec
 
     private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output, ulong keep)
     {
-        var events = new CityEvent[length];
+        var scratch = output.ArrowScratch;
+        var events = scratch.Events(length);
         for (var r = 0; r < length; r++)
         {
             events[r] = new CityEvent(schema) { Origin = origin with { Row = rowBase + r } };
         }
 
-        var errors = new string?[length];
-        ulong[]? skipped = null;
-        foreach (var field in schema.Fields)
+        var errors = scratch.Errors(length);
+        var skipped = Span<ulong>.Empty;
+        var fields = schema.Fields;
+        for (var f = 0; f < fields.Count; f++)
         {
+            var field = fields[f];
             if (columns[field.Index] is not { } column)
             {
                 continue;
@@ -193,7 +202,12 @@ internal static class ArrowBatchCodec
 
             if (field.Type == FieldType.String && column.Kind == ArrowColumnKind.Utf8 && (keep & (1UL << field.Index)) == 0)
             {
-                CheckSkippedColumn(field, column, errors, skipped ??= new ulong[length]);
+                if (skipped.IsEmpty)
+                {
+                    skipped = scratch.Present(length);
+                }
+
+                CheckSkippedColumn(field, column, errors, skipped);
             }
             else
             {
@@ -201,10 +215,10 @@ internal static class ArrowBatchCodec
             }
         }
 
-        var record = skipped is null ? null : EventCodec.WholeArray(payload);
+        var record = skipped.IsEmpty ? null : EventCodec.WholeArray(payload);
         for (var r = 0; r < length; r++)
         {
-            var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask | (skipped?[r] ?? 0));
+            var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask | (skipped.IsEmpty ? 0 : skipped[r]));
             if (error is null)
             {
                 if (record is not null)
@@ -223,7 +237,7 @@ internal static class ArrowBatchCodec
     }
 
     /// <summary>Checks a string column no rule reads as <see cref="ReadColumn"/> would, marking where it has values, without making strings.</summary>
-    private static void CheckSkippedColumn(FieldDefinition field, ArrowColumn column, string?[] errors, ulong[] present)
+    private static void CheckSkippedColumn(FieldDefinition field, ArrowColumn column, Span<string?> errors, Span<ulong> present)
     {
         var validity = column.Validity.Span;
         var first = column.Offset;
@@ -253,7 +267,7 @@ internal static class ArrowBatchCodec
         }
     }
 
-    private static void ReadColumn(FieldDefinition field, ArrowColumn column, CityEvent[] events, string?[] errors)
+    private static void ReadColumn(FieldDefinition field, ArrowColumn column, Span<CityEvent> events, Span<string?> errors)
     {
         var index = field.Index;
         var validity = column.Validity.Span;
@@ -319,7 +333,7 @@ internal static class ArrowBatchCodec
         }
     }
 
-    private static void ReadNumbers<T>(FieldDefinition field, ReadOnlySpan<T> values, ArrowColumn column, CityEvent[] events, string?[] errors)
+    private static void ReadNumbers<T>(FieldDefinition field, ReadOnlySpan<T> values, ArrowColumn column, Span<CityEvent> events, Span<string?> errors)
         where T : struct, System.Numerics.INumberBase<T>
     {
         var validity = column.Validity.Span;

@@ -35,10 +35,14 @@ internal static class ArrowIpcReader
     /// this reader leaves to Apache.Arrow. A stream whose framing, metadata or buffers do not hold together throws
     /// <see cref="InvalidDataException"/>.
     /// </summary>
-    public static bool TryRead(SourceSchema schema, ReadOnlyMemory<byte> payload, List<(int Length, ArrowColumn?[] Columns)> batches)
+    /// <param name="schema">The source the stream's columns are fields of.</param>
+    /// <param name="payload">The record.</param>
+    /// <param name="batches">Where the batches go.</param>
+    /// <param name="scratch">Column maps and the last field mapping to reuse (the caller's <see cref="ArrowScratch.Batches"/> is then <paramref name="batches"/>).</param>
+    public static bool TryRead(SourceSchema schema, ReadOnlyMemory<byte> payload, List<(int Length, ArrowColumn?[] Columns)> batches, ArrowScratch? scratch = null)
     {
         var before = batches.Count;
-        if (Read(schema, payload, batches))
+        if (Read(schema, payload, batches, scratch))
         {
             return true;
         }
@@ -47,7 +51,7 @@ internal static class ArrowIpcReader
         return false;
     }
 
-    private static bool Read(SourceSchema schema, ReadOnlyMemory<byte> payload, List<(int Length, ArrowColumn?[] Columns)> batches)
+    private static bool Read(SourceSchema schema, ReadOnlyMemory<byte> payload, List<(int Length, ArrowColumn?[] Columns)> batches, ArrowScratch? scratch)
     {
         var bytes = payload.Span;
         var position = 0;
@@ -72,7 +76,8 @@ internal static class ArrowIpcReader
                 throw Malformed($"a message's metadata length {length} runs past the record");
             }
 
-            var message = FlatTable.Root(bytes.Slice(position, length));
+            var messageBytes = bytes.Slice(position, length);
+            var message = FlatTable.Root(messageBytes);
             position += length;
             var bodyLength = message.Int64(3);
             if (bodyLength < 0 || bodyLength > bytes.Length - position || !message.TryTable(2, out var header))
@@ -85,15 +90,22 @@ internal static class ArrowIpcReader
             switch (message.Byte(1))
             {
                 case SchemaMessage when fields is null:
-                    fields = Fields(schema, header);
+                    // A producer sends the same schema in every record: map its fields once (their names would be strings each time).
+                    var known = scratch?.FieldsFor(schema, messageBytes);
+                    fields = known ?? Fields(schema, header);
                     if (fields is null)
                     {
                         return false;
                     }
 
+                    if (known is null)
+                    {
+                        scratch?.RememberFields(schema, messageBytes, fields);
+                    }
+
                     break;
                 case RecordBatchMessage when fields is not null:
-                    if (!Batch(schema, header, body, fields, batches))
+                    if (!Batch(schema, header, body, fields, batches, scratch))
                     {
                         return false;
                     }
@@ -162,7 +174,7 @@ internal static class ArrowIpcReader
         _ => kind is ArrowColumnKind.Double or ArrowColumnKind.Float or ArrowColumnKind.Int64 or ArrowColumnKind.Int32,
     };
 
-    private static bool Batch(SourceSchema schema, FlatTable header, ReadOnlyMemory<byte> body, (int Index, ArrowColumnKind Kind)[] fields, List<(int Length, ArrowColumn?[] Columns)> batches)
+    private static bool Batch(SourceSchema schema, FlatTable header, ReadOnlyMemory<byte> body, (int Index, ArrowColumnKind Kind)[] fields, List<(int Length, ArrowColumn?[] Columns)> batches, ArrowScratch? scratch)
     {
         var rows = header.Int64(0);
         var nodeCount = header.Vector(1, out var firstNode);
@@ -178,7 +190,7 @@ internal static class ArrowIpcReader
         }
 
         var length = (int)rows;
-        var columns = new ArrowColumn?[schema.Fields.Count];
+        var columns = scratch?.NextColumns(schema.Fields.Count) ?? new ArrowColumn?[schema.Fields.Count];
         var buffer = 0;
         for (var i = 0; i < fields.Length; i++)
         {
