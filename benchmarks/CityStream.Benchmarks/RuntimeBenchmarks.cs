@@ -111,7 +111,8 @@ public class AlertBuildBenchmarks
 
 /// <summary>
 /// The peers' rule (tumbling 60 s count per key, alert at 5) on the peers' events: one alert per ~6 events, each with 5 evidence
-/// events. With and without writing each alert as the JSON the sinks write; the difference is the cost of an alert's JSON.
+/// events (or none, <see cref="Evidence"/> false: <c>alert.evidence: 0</c>). With and without writing each alert as the JSON the
+/// sinks write; the difference is the cost of an alert's JSON.
 /// </summary>
 [MemoryDiagnoser]
 public class WindowAlertBenchmarks
@@ -122,10 +123,14 @@ public class WindowAlertBenchmarks
     private CityEvent[] _events = [];
     private long _next;
 
+    /// <summary>Whether alerts carry their evidence (the default) or none.</summary>
+    [ParamsAllValues]
+    public bool Evidence { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _runtime = new RuleRuntime(E2e.PeerRule.Compile());
+        _runtime = new RuleRuntime(E2e.PeerRule.Compile(Evidence));
         _events = new CityEvent[Keys * 12];
         for (var i = 0; i < _events.Length; i++)
         {
