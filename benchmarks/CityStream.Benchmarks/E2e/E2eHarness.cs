@@ -40,7 +40,8 @@ internal static class E2eHarness
                 continue;
             }
 
-            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss}] {step.Name} ...").ConfigureAwait(false);
+            var (waited, busy) = await QuietBox.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss}] {step.Name} ... (waited {waited.TotalSeconds:0.0} s for a quiet box: {busy:P0} busy)").ConfigureAwait(false);
             var m = await step.Run().ConfigureAwait(false);
             results.Add(m);
             await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss}] {step.Name}: {(m.Missing ?? m.Rate)} {m.Note}").ConfigureAwait(false);
