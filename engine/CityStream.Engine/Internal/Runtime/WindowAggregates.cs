@@ -51,9 +51,6 @@ internal sealed partial class WindowAggregates
     // The evidence as compact bytes, not the events: a window is per key, and kept events were most of a key's state.
     private EvidenceLog _evidence;
 
-    /// <summary>Events kept as evidence.</summary>
-    public int EvidenceCount => _evidence.Count;
-
     /// <summary>First and last event time of the evidence (none kept: both of <paramref name="newest"/>, the event that fired).</summary>
     public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding, CityEvent newest) =>
         _evidence.Count == 0 ? (newest.Timestamp, newest.Timestamp) : _evidence.TimeRange(encoding, Start);
