@@ -38,7 +38,7 @@ internal static class ArrowIpcReader
     /// <param name="schema">The source the stream's columns are fields of.</param>
     /// <param name="payload">The record.</param>
     /// <param name="batches">Where the batches go.</param>
-    /// <param name="scratch">Column maps and the last field mapping to reuse (the caller's <see cref="ArrowScratch.Batches"/> is then <paramref name="batches"/>).</param>
+    /// <param name="scratch">Column maps and each source's last field mapping to reuse.</param>
     public static bool TryRead(SourceSchema schema, ReadOnlyMemory<byte> payload, List<(int Length, ArrowColumn?[] Columns)> batches, ArrowScratch? scratch = null)
     {
         var before = batches.Count;
@@ -190,7 +190,7 @@ internal static class ArrowIpcReader
         }
 
         var length = (int)rows;
-        var columns = scratch?.NextColumns(schema.Fields.Count) ?? new ArrowColumn?[schema.Fields.Count];
+        var columns = scratch?.ColumnsFor(batches.Count, schema.Fields.Count) ?? new ArrowColumn?[schema.Fields.Count];
         var buffer = 0;
         for (var i = 0; i < fields.Length; i++)
         {

@@ -19,10 +19,9 @@ internal sealed class ArrowScratch
     /// <summary>The record's batches: rows and columns by the source's field index.</summary>
     public List<(int Length, ArrowColumn?[] Columns)> Batches { get; } = [];
 
-    /// <summary>An empty column map for the next batch (the <see cref="Batches"/>.Count-th).</summary>
-    public ArrowColumn?[] NextColumns(int fieldCount)
+    /// <summary>An empty column map for the record's batch number <paramref name="slot"/>.</summary>
+    public ArrowColumn?[] ColumnsFor(int slot, int fieldCount)
     {
-        var slot = Batches.Count;
         while (_columns.Count <= slot)
         {
             _columns.Add(new ArrowColumn?[fieldCount]);
@@ -112,7 +111,7 @@ internal sealed class ArrowScratch
     /// <summary>Lets go of the record: its buffers (the columns point into it) and its events.</summary>
     public void Release()
     {
-        foreach (var (_, columns) in Batches)
+        foreach (var columns in _columns)
         {
             Array.Clear(columns);
         }
