@@ -32,11 +32,16 @@ internal struct EvidenceLog
     }
 
     /// <summary>
-    /// Adds an event (replacing the last one when <paramref name="max"/> are kept); <paramref name="key"/>: the window's key,
+    /// Adds an event (replacing the last one when <paramref name="max"/> are kept; none when it is 0); <paramref name="key"/>: the window's key,
     /// written as a mark; <paramref name="timeBase"/>: the window's start, event times being written as the distance from it.
     /// </summary>
     public void Add(CityEvent evt, string? key, long timeBase, EvidenceEncoding encoding, int max)
     {
+        if (max == 0)
+        {
+            return; // the rule's alerts carry no evidence
+        }
+
         if (Count == max)
         {
             _length = _lastStart;

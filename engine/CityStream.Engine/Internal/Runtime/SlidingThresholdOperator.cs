@@ -105,13 +105,8 @@ internal sealed class SlidingThresholdOperator : StatefulOperator<List<CityEvent
     /// <summary>What a tumbling window keeps of the same events: the first ones up to the limit, the last of them replaced by the newest.</summary>
     private CityEvent[] Evidence(List<CityEvent> events, int first, int end)
     {
-        var count = Math.Min(end - first + 1, Rule.MaxEvidence);
-        if (count == 0)
-        {
-            // No evidence shown; the alert's templates, location and times read the newest event.
-            return [events[end]];
-        }
-
+        // At least the newest: with alert.evidence 0 the alert shows none, but its templates, location and times read it.
+        var count = Math.Min(end - first + 1, Math.Max(Rule.MaxEvidence, 1));
         var evidence = new CityEvent[count];
         for (var i = 0; i < count - 1; i++)
         {

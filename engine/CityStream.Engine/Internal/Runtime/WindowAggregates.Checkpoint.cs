@@ -100,10 +100,7 @@ internal sealed partial class WindowAggregates
         // A reload that lowered the rule's alert.evidence keeps the first events and the newest, as the window would have.
         foreach (var evt in EventSnapshot.ReadList(element.GetProperty("ev"), sources))
         {
-            if (encoding.MaxEvents > 0)
-            {
-                window._evidence.Add(evt, key: null, start, encoding, encoding.MaxEvents);
-            }
+            window._evidence.Add(evt, key: null, start, encoding, encoding.MaxEvents);
         }
 
         return window;

@@ -79,11 +79,7 @@ internal sealed partial class WindowAggregates
     /// <summary>Adds an event to the aggregates and, as evidence, to the window's log (<paramref name="key"/>: the window's key, written as a mark).</summary>
     public void Add(CityEvent evt, string? key, EvidenceEncoding encoding)
     {
-        if (encoding.MaxEvents > 0)
-        {
-            _evidence.Add(evt, key, Start, encoding, encoding.MaxEvents);
-        }
-
+        _evidence.Add(evt, key, Start, encoding, encoding.MaxEvents);
         Add(evt);
     }
 
