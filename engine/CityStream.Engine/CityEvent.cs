@@ -71,9 +71,10 @@ public sealed class CityEvent
 
     /// <summary>
     /// The record the event was decoded from (one JSON event, or the Arrow stream whose row <see cref="EventOrigin.Row"/> it is), kept
-    /// when the decoder left fields out, so a late dead letter still has them all; dropped when the event is kept in state.
+    /// when the decoder left fields out, so a late dead letter still has them all; dropped (empty) once the runtime has seen the event,
+    /// so it may point into a buffer the host reuses for the next record.
     /// </summary>
-    internal byte[]? SourceRecord { get; set; }
+    internal ReadOnlyMemory<byte> SourceRecord { get; set; }
 
     /// <summary>Whether <see cref="SourceRecord"/> is an Arrow stream.</summary>
     internal bool SourceRecordIsArrow { get; set; }
@@ -84,7 +85,7 @@ public sealed class CityEvent
     /// </summary>
     internal void Strip(ulong keep)
     {
-        SourceRecord = null;
+        SourceRecord = default;
         var drop = _present & ~keep;
         for (var i = 0; drop != 0 && i < _slots.Length; i++)
         {

@@ -11,7 +11,10 @@ namespace CityStream.Engine;
 public static class EventCodec
 {
     [ThreadStatic]
-    private static byte[]? t_lateRecord;
+    private static ReadOnlyMemory<byte> t_lateRecord;
+
+    [ThreadStatic]
+    private static EventOrigin t_lateOrigin;
 
     [ThreadStatic]
     private static Dictionary<int, CityEvent>? t_lateRows;
@@ -48,7 +51,7 @@ public static class EventCodec
                 evt.Origin = origin;
                 if (leftOut)
                 {
-                    evt.SourceRecord = WholeArray(payload);
+                    evt.SourceRecord = payload;
                 }
 
                 output.Events.Add(evt);
@@ -84,21 +87,24 @@ public static class EventCodec
     /// </summary>
     internal static byte[] ToCompleteJson(CityEvent evt)
     {
-        if (evt.SourceRecord is not { } record)
+        var record = evt.SourceRecord;
+        if (record.IsEmpty)
         {
             return ToJson(evt);
         }
 
         if (!evt.SourceRecordIsArrow)
         {
-            return record;
+            return WholeArray(record);
         }
 
-        // Rows of one record tend to be late together: decode the record in full once, not once per late row.
-        if (!ReferenceEquals(t_lateRecord, record))
+        // Rows of one record tend to be late together: decode the record in full once, not once per late row. The origin is compared
+        // too: a host may decode each record from one reused buffer.
+        var recordOrigin = evt.Origin with { Row = 0 };
+        if (!t_lateRecord.Equals(record) || t_lateOrigin != recordOrigin)
         {
             var full = new DecodedBatch();
-            ArrowBatchCodec.Read(evt.Schema, record, evt.Origin with { Row = 0 }, full);
+            ArrowBatchCodec.Read(evt.Schema, record, recordOrigin, full);
             t_lateRows = new Dictionary<int, CityEvent>(full.Events.Count);
             foreach (var candidate in full.Events)
             {
@@ -106,6 +112,7 @@ public static class EventCodec
             }
 
             t_lateRecord = record;
+            t_lateOrigin = recordOrigin;
         }
 
         return t_lateRows!.TryGetValue(evt.Origin.Row, out var row) ? ToJson(row) : ToJson(evt);

@@ -152,7 +152,7 @@ public sealed partial class RuleRuntime
         }
 
         // Kept only for a late dead letter: an on-time event must not pin its record (an Arrow stream of ~200 KB) while alerts hold it.
-        evt.SourceRecord = null;
+        evt.SourceRecord = default;
         _context.Output = output;
         _context.BeginEvent();
         if (ts > watermark)

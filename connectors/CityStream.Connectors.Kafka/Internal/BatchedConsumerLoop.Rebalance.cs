@@ -5,6 +5,32 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// <content>The consumer group's rebalance callbacks: tasks restored when assigned, committed when revoked, dropped when lost.</content>
 internal sealed partial class BatchedConsumerLoop
 {
+    /// <summary>
+    /// Runs a rebalance handler, keeping what it throws for the poll loop: the client keeps it too, but rethrows it only from its own
+    /// <c>Consume</c>, which the native reader does not call.
+    /// </summary>
+    private void Guarded<T>(Action<List<T>> handler, List<T> partitions)
+    {
+        try
+        {
+            handler(partitions);
+        }
+        catch (Exception ex)
+        {
+            _handlerFailure ??= ex;
+            throw;
+        }
+    }
+
+    private void ThrowIfHandlerFailed()
+    {
+        if (_handlerFailure is { } failure)
+        {
+            _handlerFailure = null;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
     private void OnAssigned(List<TopicPartition> partitions)
     {
         KafkaHostMetrics.Rebalances.WithLabels(_settings.ApplicationId, "assigned").Inc();

@@ -38,6 +38,9 @@ internal sealed partial class BatchedConsumerLoop
     /// </summary>
     public const int MaxPollBytes = 16 * 1024 * 1024;
 
+    /// <summary>Native messages taken per librdkafka call at most (fewer while the records are large, see <see cref="PollNative"/>).</summary>
+    private const int NativeBatchSize = 1024;
+
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan FlushStep = TimeSpan.FromMilliseconds(100);
     private const long AlertFlushIntervalMs = 100;
@@ -57,7 +60,12 @@ internal sealed partial class BatchedConsumerLoop
     private readonly Prometheus.Histogram.Child _commitDuration;
     private readonly Action<DeliveryReport<byte[], byte[]?>> _onChangelogDelivery;
     private readonly string? _onlyTopic;
+    private readonly NativeBatchReader? _reader;
+    private readonly nint[] _messages = new nint[NativeBatchSize];
+    private readonly List<(byte[] Utf8, string Name)> _topicNames = [];
     private IConsumer<byte[], byte[]?>? _restoreReader;
+    private Exception? _handlerFailure;
+    private int _largestValue = 16 * 1024;
     private BatchedTask? _lastTask;
     private volatile bool _stopRequested;
     private int _taskCount;
@@ -99,10 +107,19 @@ internal sealed partial class BatchedConsumerLoop
             // record, marshalling the topic name into a new string and reading the timestamp. The content-type header is always read.
             ConsumeResultFields = _onlyTopic is null ? "all" : "headers",
         })
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
-            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetPartitionsAssignedHandler((_, partitions) => Guarded(OnAssigned, partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Guarded(OnRevoked, partitions))
+            .SetPartitionsLostHandler((_, partitions) => Guarded(OnLost, partitions))
             .Build();
+        if (settings.ReadNatively)
+        {
+            _reader = NativeBatchReader.TryOpen(_consumer, out var whyNot);
+            if (_reader is null)
+            {
+                HostLog.NativeReadUnavailable(HostLog.Logger, settings.ApplicationId, whyNot);
+            }
+        }
+
         _changelog = new ProducerBuilder<byte[], byte[]?>(ProducerSettings.Create(settings.BootstrapServers, clientId + "-changelog")).Build();
         _thread = new Thread(Run) { Name = clientId, IsBackground = true };
     }
@@ -192,7 +209,8 @@ internal sealed partial class BatchedConsumerLoop
         finally
         {
             // After a failure, dispose without closing: nothing more is committed, the group reassigns the partitions after the session
-            // times out, and the records after the last commit are read again.
+            // times out, and the records after the last commit are read again. The borrowed queue goes first: librdkafka waits for it.
+            _reader?.Dispose();
             _consumer.Dispose();
             _restoreReader?.Dispose();
             _changelog.Dispose();
@@ -202,24 +220,114 @@ internal sealed partial class BatchedConsumerLoop
     /// <summary>Gathers what the consumer holds into the tasks' inboxes, waiting up to the poll timeout for the first record.</summary>
     private bool Poll()
     {
-        var result = TryConsume(PollTimeout);
-        if (result is null)
+        var count = _reader is null ? PollClient() : PollNative(_reader);
+        if (count == 0)
         {
             return false;
         }
 
-        var count = 0;
-        long bytes = 0;
-        do
-        {
-            TaskOf(result.Partition.Value).Add(result, _onlyTopic);
-            count++;
-            bytes += result.Message.Value?.Length ?? 0;
-        }
-        while (count < MaxPollRecords && bytes < MaxPollBytes && (result = TryConsume(TimeSpan.Zero)) is not null);
-
         Interlocked.Add(ref _recordsPolled, count);
         return true;
+    }
+
+    /// <summary>Gathers records through <see cref="NativeBatchReader"/>: no object per record.</summary>
+    private int PollNative(NativeBatchReader reader)
+    {
+        var count = 0;
+        long bytes = 0;
+        var timeoutMs = (int)PollTimeout.TotalMilliseconds;
+        while (count < MaxPollRecords && bytes < MaxPollBytes)
+        {
+            // Ask for no more records than fit the poll's byte budget at the largest value seen: Arrow records are ~200 KB each.
+            var room = (int)Math.Clamp((MaxPollBytes - bytes) / _largestValue, 1, Math.Min(NativeBatchSize, MaxPollRecords - count));
+            var taken = reader.ConsumeBatch(timeoutMs, _messages.AsSpan(0, room));
+            ThrowIfHandlerFailed();
+            if (taken == 0)
+            {
+                break;
+            }
+
+            var next = 0;
+            try
+            {
+                for (; next < taken; next++)
+                {
+                    var message = _messages[next];
+                    ref readonly var fields = ref NativeBatchReader.Fields(message);
+                    if (fields.Err != 0)
+                    {
+                        var error = reader.ErrorOf(fields);
+                        if (error.IsFatal)
+                        {
+                            throw new KafkaException(error);
+                        }
+
+                        HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, error.Reason);
+                        continue;
+                    }
+
+                    var value = NativeBatchReader.Value(fields);
+                    var topic = _onlyTopic ?? TopicName(reader.TopicName(fields));
+                    var timestamp = _onlyTopic is null ? reader.Timestamp(message) : 0;
+                    var contentType = reader.TryContentType(message, out var header) ? ContentTypeHeader.Read(header) : null;
+                    TaskOf(fields.Partition).Add(topic, fields.Offset, timestamp, contentType, value);
+                    _largestValue = Math.Max(_largestValue, value.Length);
+                    bytes += value.Length;
+                    count++;
+                }
+            }
+            finally
+            {
+                for (var i = 0; i < taken; i++)
+                {
+                    reader.Destroy(_messages[i]);
+                }
+            }
+
+            timeoutMs = 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Gathers records through the client's <c>Consume</c>, one at a time (when the native reader is not available).</summary>
+    private int PollClient()
+    {
+        var result = TryConsume(PollTimeout);
+        var count = 0;
+        long bytes = 0;
+        while (result is not null)
+        {
+            var value = result.Message.Value ?? [];
+            var timestamp = _onlyTopic is null ? result.Message.Timestamp.UnixTimestampMs : 0;
+            TaskOf(result.Partition.Value).Add(_onlyTopic ?? result.Topic, result.Offset.Value, timestamp, ContentTypeHeader.Read(result.Message.Headers), value);
+            count++;
+            bytes += value.Length;
+            if (count >= MaxPollRecords || bytes >= MaxPollBytes)
+            {
+                break;
+            }
+
+            result = TryConsume(TimeSpan.Zero);
+        }
+
+        return count;
+    }
+
+    /// <summary>The topic's name as one string per topic (the evidence's topic index compares by reference first).</summary>
+    private string TopicName(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, name) in _topicNames)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return name;
+            }
+        }
+
+        var added = System.Text.Encoding.UTF8.GetString(utf8);
+        _topicNames.Add((utf8.ToArray(), added));
+        return added;
     }
 
     /// <summary>The next record, or null when none came in time or the consumer reported a passing error (logged).</summary>

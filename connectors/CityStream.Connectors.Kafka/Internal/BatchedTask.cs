@@ -6,11 +6,16 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// Task p of a <see cref="BatchedConsumerLoop"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
 /// changelog partition p. Records of a poll are gathered per topic (each in offset order) and then run merged by record timestamp,
 /// smallest first — the order Streamiz's partition grouper gives a task, so both modes see the sources of a task interleaved alike.
+/// The values of a poll's records are copied into one buffer of the task's, reused poll after poll, so a record costs no allocation.
 /// </summary>
 internal sealed class BatchedTask
 {
+    private const int InitialBufferBytes = 64 * 1024;
+
     private readonly List<Inbox> _inboxes = [];
     private Inbox? _lastInbox;
+    private byte[] _values = new byte[InitialBufferBytes];
+    private int _valuesUsed;
 
     public BatchedTask(int partition, TaskPipeline pipeline, ChangelogState state)
     {
@@ -45,10 +50,9 @@ internal sealed class BatchedTask
     /// <summary>Whether records were run since the last commit.</summary>
     public bool Uncommitted { get; private set; }
 
-    /// <summary>Gathers a record; <paramref name="onlyTopic"/>: the topic of every record, when the consumer reads one (its records then carry none).</summary>
-    public void Add(ConsumeResult<Ignore, byte[]> record, string? onlyTopic = null)
+    /// <summary>Gathers a record of <paramref name="topic"/>, copying its value (the caller may free or reuse it at once).</summary>
+    public void Add(string topic, long offset, long timestamp, string? contentType, ReadOnlySpan<byte> value)
     {
-        var topic = onlyTopic ?? record.Topic;
         var inbox = _lastInbox;
         if (inbox is null || !string.Equals(inbox.Topic, topic, StringComparison.Ordinal))
         {
@@ -56,7 +60,17 @@ internal sealed class BatchedTask
             _lastInbox = inbox;
         }
 
-        inbox.Records.Add(record);
+        if (_values.Length - _valuesUsed < value.Length)
+        {
+            // Records already gathered refer to the buffer by position, so a larger one takes them along.
+            var larger = new byte[Math.Max(_values.Length * 2, _valuesUsed + value.Length)];
+            _values.AsSpan(0, _valuesUsed).CopyTo(larger);
+            _values = larger;
+        }
+
+        value.CopyTo(_values.AsSpan(_valuesUsed));
+        inbox.Records.Add(new GatheredRecord(offset, timestamp, contentType, _valuesUsed, value.Length));
+        _valuesUsed += value.Length;
     }
 
     /// <summary>Runs every record gathered since the last call, merged by timestamp across topics, and empties the inboxes.</summary>
@@ -94,11 +108,13 @@ internal sealed class BatchedTask
         {
             if (inbox.Records.Count > 0)
             {
-                inbox.NextOffset = inbox.Records[^1].Offset.Value + 1;
+                inbox.NextOffset = inbox.Records[^1].Offset + 1;
                 inbox.Records.Clear();
                 inbox.Head = 0;
             }
         }
+
+        _valuesUsed = 0;
 
         Uncommitted = true;
     }
@@ -130,7 +146,7 @@ internal sealed class BatchedTask
             {
                 if (inbox.Head < inbox.Records.Count)
                 {
-                    var time = inbox.Records[inbox.Head].Message.Timestamp.UnixTimestampMs;
+                    var time = inbox.Records[inbox.Head].Timestamp;
                     if (next is null || time < nextTime)
                     {
                         next = inbox;
@@ -149,8 +165,8 @@ internal sealed class BatchedTask
     }
 
     // The inbox's topic, not the record's: one string for every record of the topic (the evidence's topic index compares by reference first).
-    private void Run(string topic, ConsumeResult<Ignore, byte[]> record) =>
-        Pipeline.Process(topic, Partition, record.Offset.Value, ContentTypeHeader.Read(record.Message.Headers), record.Message.Value ?? []);
+    private void Run(string topic, GatheredRecord record) =>
+        Pipeline.Process(topic, Partition, record.Offset, record.ContentType, _values.AsMemory(record.Start, record.Length), valueReused: true);
 
     private Inbox InboxOf(string topic)
     {
@@ -171,11 +187,14 @@ internal sealed class BatchedTask
     {
         public string Topic { get; } = topic;
 
-        public List<ConsumeResult<Ignore, byte[]>> Records { get; } = [];
+        public List<GatheredRecord> Records { get; } = [];
 
         public int Head { get; set; }
 
         /// <summary>The offset after the last record run; -1 before any.</summary>
         public long NextOffset { get; set; } = -1;
     }
+
+    /// <summary>A gathered record: where its value is in the task's buffer, and what else running it needs.</summary>
+    private readonly record struct GatheredRecord(long Offset, long Timestamp, string? ContentType, int Start, int Length);
 }

@@ -8,4 +8,5 @@ internal sealed record BatchedThreadSettings(
     string ChangelogTopic,
     int CommitIntervalMs,
     bool ReadFromEarliest,
-    int Workers);
+    int Workers,
+    bool ReadNatively = true);

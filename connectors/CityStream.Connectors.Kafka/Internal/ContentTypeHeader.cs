@@ -18,11 +18,17 @@ internal static class ContentTypeHeader
             return null;
         }
 
-        if (value.AsSpan().SequenceEqual(Arrow))
+        return Read(value.AsSpan());
+    }
+
+    /// <summary>The header's value, from its bytes.</summary>
+    public static string Read(ReadOnlySpan<byte> value)
+    {
+        if (value.SequenceEqual(Arrow))
         {
             return ContentTypes.Arrow;
         }
 
-        return value.AsSpan().SequenceEqual(Json) ? ContentTypes.Json : Encoding.UTF8.GetString(value);
+        return value.SequenceEqual(Json) ? ContentTypes.Json : Encoding.UTF8.GetString(value);
     }
 }

@@ -21,4 +21,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) could not commit its offsets ({Reason}); their records will be read again after the rebalance")]
     public static partial void CommitFailed(ILogger logger, string applicationId, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The Kafka host (application {ApplicationId}) reads its records through the client's Consume, one object per record, because the batch reader is not available: {Reason}")]
+    public static partial void NativeReadUnavailable(ILogger logger, string applicationId, string reason);
 }

@@ -36,8 +36,11 @@ internal sealed class TaskPipeline
         Restored = true;
     }
 
-    /// <summary>Runs one record; its output is handed to the sinks in the background when <see cref="PendingOutput"/> allows.</summary>
-    public void Process(string topic, int partition, long offset, string? contentType, byte[] payload)
+    /// <summary>
+    /// Runs one record; its output is handed to the sinks in the background when <see cref="PendingOutput"/> allows.
+    /// <c>valueReused</c>: whether the payload is a buffer the caller reuses after this call (a dead letter then gets a copy).
+    /// </summary>
+    public void Process(string topic, int partition, long offset, string? contentType, ReadOnlyMemory<byte> payload, bool valueReused = false)
     {
         var rules = _host.Rules;
         if (!ReferenceEquals(_runtime.Rules, rules))
@@ -52,7 +55,7 @@ internal sealed class TaskPipeline
         var schema = SchemaFor(topic);
         if (schema is null)
         {
-            _pending.AddLetter(new DeadLetter(topic, DeadLetterReasons.UnknownSource, $"no source schema reads topic '{topic}'", origin, payload), contentType);
+            _pending.AddLetter(new DeadLetter(topic, DeadLetterReasons.UnknownSource, $"no source schema reads topic '{topic}'", origin, valueReused ? payload.ToArray() : payload), contentType);
             _pending.AddCounts(1, 0);
             EngineMetrics.EventsIn.WithLabels(topic).Inc();
             EngineMetrics.DeadLettered.WithLabels(topic, DeadLetterReasons.UnknownSource).Inc();
@@ -61,6 +64,11 @@ internal sealed class TaskPipeline
         {
             // Only the string fields some rule reads are materialised; a late dead letter still carries the whole record.
             EventCodec.Decode(schema, payload, contentType, origin, _decoded, _lastKeep);
+            if (valueReused && _decoded.DeadLetters.Count > 0)
+            {
+                OwnLetterPayloads(payload);
+            }
+
             RunDecoded(contentType);
         }
 
@@ -96,6 +104,18 @@ internal sealed class TaskPipeline
         _pending.AddLetters(_decoded.DeadLetters, contentType);
         _pending.AddLetters(_output.DeadLetters, contentType);
         _pending.AddAlerts(_output.Alerts);
+    }
+
+    /// <summary>Gives the decoder's dead letters copies of the bytes they carry, the rows of one batch sharing one copy of the record.</summary>
+    private void OwnLetterPayloads(ReadOnlyMemory<byte> payload)
+    {
+        var letters = _decoded.DeadLetters;
+        byte[]? copy = null;
+        for (var i = 0; i < letters.Count; i++)
+        {
+            var carried = letters[i].Payload;
+            letters[i] = letters[i] with { Payload = carried.Equals(payload) ? copy ??= payload.ToArray() : carried.ToArray() };
+        }
     }
 
     private SourceSchema? SchemaFor(string topic)

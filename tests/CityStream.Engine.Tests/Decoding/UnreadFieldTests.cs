@@ -155,10 +155,10 @@ public sealed class UnreadFieldTests
     {
         var runtime = Runtime();
         var evt = Decode(runtime, Ticket(TestEvents.T0)).Events[0];
-        Assert.NotNull(evt.SourceRecord);
+        Assert.False(evt.SourceRecord.IsEmpty);
 
         runtime.Process(evt, new RuntimeOutput());
 
-        Assert.Null(evt.SourceRecord);
+        Assert.True(evt.SourceRecord.IsEmpty);
     }
 }

@@ -215,15 +215,15 @@ internal static class ArrowBatchCodec
             }
         }
 
-        var record = skipped.IsEmpty ? null : EventCodec.WholeArray(payload);
+        var keepRecord = !skipped.IsEmpty;
         for (var r = 0; r < length; r++)
         {
             var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask | (skipped.IsEmpty ? 0 : skipped[r]));
             if (error is null)
             {
-                if (record is not null)
+                if (keepRecord)
                 {
-                    events[r].SourceRecord = record;
+                    events[r].SourceRecord = payload;
                     events[r].SourceRecordIsArrow = true;
                 }
 
