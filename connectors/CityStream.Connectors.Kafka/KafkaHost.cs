@@ -75,6 +75,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>The batched consumer's topic partitions now (diagnostics; empty in the Streamiz mode).</summary>
     internal string Assignment => _batched?.Assignment ?? string.Empty;
 
+    /// <summary>Whether the batched consumer reads librdkafka's messages in place (<see cref="NativeBatchReader"/>), not through the client's Consume.</summary>
+    internal bool ReadsNatively => _batched?.ReadsNatively ?? false;
+
     /// <summary>Inputs dead-lettered (malformed, invalid, late, unknown source).</summary>
     public long DeadLettered => _counters.DeadLettered;
 
@@ -232,7 +235,7 @@ public sealed class KafkaHost : IAsyncDisposable
         var partitions = TopicProvisioner.PartitionCount(_options.BootstrapServers, sources[0]);
         await TopicProvisioner.EnsureAsync(_options.BootstrapServers, [TopicProvisioner.Compacted(changelog, partitions)], ct).ConfigureAwait(false);
         await TopicProvisioner.WaitForLeadersAsync(_options.BootstrapServers, [changelog], ct).ConfigureAwait(false);
-        var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads);
+        var settings = new BatchedThreadSettings(_options.BootstrapServers, _options.ApplicationId, sources, changelog, _options.CommitIntervalMs, _options.ReadFromEarliest, _options.Threads, ReadNatively: !_options.ReadThroughClient);
         ct.ThrowIfCancellationRequested();
         var batched = new BatchedConsumerLoop(settings, context, OnBatchedLoopFailed);
         _batched = batched;

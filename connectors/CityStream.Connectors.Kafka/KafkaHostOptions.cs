@@ -44,6 +44,13 @@ public sealed class KafkaHostOptions
     /// </summary>
     public SchemaRegistry? Schemas { get; set; }
 
+    /// <summary>
+    /// Batched consumption only: read records through the .NET client's <c>Consume</c>, one record object each, instead of in batches
+    /// straight from librdkafka. The host falls back to it by itself when the batch reader cannot be opened; tests set it to keep the
+    /// fallback tested.
+    /// </summary>
+    internal bool ReadThroughClient { get; set; }
+
     /// <summary>Partitions of a <c>warnings.&lt;pack&gt;</c> topic when the host creates it.</summary>
     public int WarningTopicPartitions { get; set; } = 4;
 }

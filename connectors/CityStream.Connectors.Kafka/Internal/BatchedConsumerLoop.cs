@@ -143,6 +143,9 @@ internal sealed partial class BatchedConsumerLoop
         }
     }
 
+    /// <summary>Whether records are read through <see cref="NativeBatchReader"/>.</summary>
+    public bool ReadsNatively => _reader is not null;
+
     /// <summary>Tasks (partition numbers) the consumer holds now.</summary>
     public int TaskCount => Volatile.Read(ref _taskCount);
 

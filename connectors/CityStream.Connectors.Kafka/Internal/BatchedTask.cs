@@ -6,16 +6,13 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// Task p of a <see cref="BatchedConsumerLoop"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
 /// changelog partition p. Records of a poll are gathered per topic (each in offset order) and then run merged by record timestamp,
 /// smallest first — the order Streamiz's partition grouper gives a task, so both modes see the sources of a task interleaved alike.
-/// The values of a poll's records are copied into one buffer of the task's, reused poll after poll, so a record costs no allocation.
+/// The values of a poll's records are copied into the task's <see cref="GatherBuffer"/>, so a record costs no allocation.
 /// </summary>
 internal sealed class BatchedTask
 {
-    private const int InitialBufferBytes = 64 * 1024;
-
     private readonly List<Inbox> _inboxes = [];
+    private readonly GatherBuffer _values = new();
     private Inbox? _lastInbox;
-    private byte[] _values = new byte[InitialBufferBytes];
-    private int _valuesUsed;
 
     public BatchedTask(int partition, TaskPipeline pipeline, ChangelogState state)
     {
@@ -60,17 +57,7 @@ internal sealed class BatchedTask
             _lastInbox = inbox;
         }
 
-        if (_values.Length - _valuesUsed < value.Length)
-        {
-            // Records already gathered refer to the buffer by position, so a larger one takes them along.
-            var larger = new byte[Math.Max(_values.Length * 2, _valuesUsed + value.Length)];
-            _values.AsSpan(0, _valuesUsed).CopyTo(larger);
-            _values = larger;
-        }
-
-        value.CopyTo(_values.AsSpan(_valuesUsed));
-        inbox.Records.Add(new GatheredRecord(offset, timestamp, contentType, _valuesUsed, value.Length));
-        _valuesUsed += value.Length;
+        inbox.Records.Add(new GatheredRecord(offset, timestamp, contentType, _values.Append(value), value.Length));
     }
 
     /// <summary>Runs every record gathered since the last call, merged by timestamp across topics, and empties the inboxes.</summary>
@@ -114,7 +101,7 @@ internal sealed class BatchedTask
             }
         }
 
-        _valuesUsed = 0;
+        _values.Reset();
 
         Uncommitted = true;
     }
@@ -166,7 +153,7 @@ internal sealed class BatchedTask
 
     // The inbox's topic, not the record's: one string for every record of the topic (the evidence's topic index compares by reference first).
     private void Run(string topic, GatheredRecord record) =>
-        Pipeline.Process(topic, Partition, record.Offset, record.ContentType, _values.AsMemory(record.Start, record.Length), valueReused: true);
+        Pipeline.Process(topic, Partition, record.Offset, record.ContentType, _values.Value(record.Start, record.Length), valueReused: true);
 
     private Inbox InboxOf(string topic)
     {

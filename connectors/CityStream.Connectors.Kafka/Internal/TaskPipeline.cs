@@ -66,7 +66,7 @@ internal sealed class TaskPipeline
             EventCodec.Decode(schema, payload, contentType, origin, _decoded, _lastKeep);
             if (valueReused && _decoded.DeadLetters.Count > 0)
             {
-                OwnLetterPayloads(payload);
+                DeadLetterPayloads.CopyOut(_decoded.DeadLetters, payload);
             }
 
             RunDecoded(contentType);
@@ -104,18 +104,6 @@ internal sealed class TaskPipeline
         _pending.AddLetters(_decoded.DeadLetters, contentType);
         _pending.AddLetters(_output.DeadLetters, contentType);
         _pending.AddAlerts(_output.Alerts);
-    }
-
-    /// <summary>Gives the decoder's dead letters copies of the bytes they carry, the rows of one batch sharing one copy of the record.</summary>
-    private void OwnLetterPayloads(ReadOnlyMemory<byte> payload)
-    {
-        var letters = _decoded.DeadLetters;
-        byte[]? copy = null;
-        for (var i = 0; i < letters.Count; i++)
-        {
-            var carried = letters[i].Payload;
-            letters[i] = letters[i] with { Payload = carried.Equals(payload) ? copy ??= payload.ToArray() : carried.ToArray() };
-        }
     }
 
     private SourceSchema? SchemaFor(string topic)

@@ -86,8 +86,8 @@ public sealed class UnreadFieldTests
         Assert.Equal(lateJson, Encoding.UTF8.GetString(letter.Payload.Span));
     }
 
-    private static CityEvent TicketEvent(long ts, string category = "gas_smell") => TestEvents.Make("hotline",
-        ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", "smells of gas near the east gate"), ("district", "崇川区"), ("grid", "G0412"));
+    private static CityEvent TicketEvent(long ts, string category = "gas_smell", string text = "smells of gas near the east gate") => TestEvents.Make("hotline",
+        ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", text), ("district", "崇川区"), ("grid", "G0412"));
 
     private static DecodedBatch DecodeArrow(RuleRuntime runtime, params CityEvent[] events)
     {
@@ -160,5 +160,31 @@ public sealed class UnreadFieldTests
         runtime.Process(evt, new RuntimeOutput());
 
         Assert.True(evt.SourceRecord.IsEmpty);
+    }
+
+    [Fact]
+    public void Late_arrow_rows_of_two_records_read_from_one_reused_buffer_are_dead_lettered_with_their_own_fields()
+    {
+        // The batched Kafka host decodes each record from a buffer it reuses poll after poll: same array, same slice, other record.
+        var runtime = Runtime();
+        var output = new RuntimeOutput();
+        var late = TestEvents.T0 - (long)Hotline.AllowedLateness.TotalMilliseconds - 1;
+        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        var east = EventCodec.ToArrowBatch([TicketEvent(late, text: "smells of gas near the east gate")]);
+        var west = EventCodec.ToArrowBatch([TicketEvent(late, text: "smells of gas near the west gate")]);
+        Assert.Equal(east.Length, west.Length);
+        var buffer = new byte[east.Length];
+
+        foreach (var (record, offset) in new[] { (east, 7L), (west, 8L) })
+        {
+            record.CopyTo(buffer, 0);
+            var batch = new DecodedBatch();
+            EventCodec.Decode(Hotline, buffer, ContentTypes.Arrow, Origin with { Offset = offset }, batch, runtime.FieldsRead(Hotline));
+            runtime.Process(Assert.Single(batch.Events), output);
+        }
+
+        Assert.Equal(2, output.DeadLetters.Count);
+        Assert.Contains("east gate", Encoding.UTF8.GetString(output.DeadLetters[0].Payload.Span), StringComparison.Ordinal);
+        Assert.Contains("west gate", Encoding.UTF8.GetString(output.DeadLetters[1].Payload.Span), StringComparison.Ordinal);
     }
 }

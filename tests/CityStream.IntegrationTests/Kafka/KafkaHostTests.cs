@@ -96,9 +96,10 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
     }
 
     [SkippableTheory]
-    [InlineData(KafkaConsumption.Batched)]
-    [InlineData(KafkaConsumption.Streamiz)]
-    public async Task Kafka_host_and_in_process_host_give_the_same_alerts_for_the_same_input(KafkaConsumption consumption)
+    [InlineData(KafkaConsumption.Batched, false)]
+    [InlineData(KafkaConsumption.Batched, true)]
+    [InlineData(KafkaConsumption.Streamiz, false)]
+    public async Task Kafka_host_and_in_process_host_give_the_same_alerts_for_the_same_input(KafkaConsumption consumption, bool readThroughClient)
     {
         Skip.IfNot(kafka.Available, kafka.SkipReason);
         var prefix = KafkaFixture.NewTopicPrefix();
@@ -112,10 +113,13 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
         // One partition per topic, so the broker keeps the order the in-process host read.
         await kafka.CreateTopicsAsync(input.RecordsByTopic.Keys.Select(t => prefix + t), partitions: 1);
         await KafkaHostRun.ProduceAsync(kafka, prefix, input);
-        await using (var host = new KafkaHost(KafkaHostRun.Options(kafka, prefix, consumption), rules, []))
+        var options = KafkaHostRun.Options(kafka, prefix, consumption);
+        options.ReadThroughClient = readThroughClient;
+        await using (var host = new KafkaHost(options, rules, []))
         {
             await host.StartAsync(CancellationToken.None);
             await KafkaHostRun.WaitForEventsAsync(host, input.Events);
+            Assert.Equal(consumption == KafkaConsumption.Batched && !readThroughClient, host.ReadsNatively);
             await host.StopAsync();
             Assert.Equal(inProcess.EventsProcessed, host.EventsProcessed);
             Assert.Equal(inProcess.DeadLettered, host.DeadLettered);
@@ -153,6 +157,7 @@ public sealed class KafkaHostTests(KafkaFixture kafka, RedisFixture redis)
             await host.StartAsync(CancellationToken.None);
             Assert.Equal([prefix + gpsTopic], host.SourceTopics);
             await KafkaHostRun.WaitForEventsAsync(host, input.EventsByTopic[gpsTopic]);
+            Assert.True(host.ReadsNatively, "the batch reader opened on the client's librdkafka handle");
             await host.StopAsync();
             Assert.Equal(input.LateEvents, host.DeadLettered);
         }

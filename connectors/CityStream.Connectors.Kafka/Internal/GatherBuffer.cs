@@ -1,0 +1,36 @@
+namespace CityStream.Connectors.Kafka.Internal;
+
+/// <summary>
+/// The values of a task's gathered records, back to back in one array reused poll after poll (no allocation per record). A record
+/// is found by its start and length, which stay valid when the array grows, until <see cref="Reset"/>.
+/// </summary>
+internal sealed class GatherBuffer(int initialBytes = 64 * 1024)
+{
+    private byte[] _bytes = new byte[initialBytes];
+    private int _used;
+
+    /// <summary>Bytes the array holds now (it grows, never shrinks).</summary>
+    public int Capacity => _bytes.Length;
+
+    /// <summary>Copies <paramref name="value"/> in; returns where it starts.</summary>
+    public int Append(ReadOnlySpan<byte> value)
+    {
+        if (_bytes.Length - _used < value.Length)
+        {
+            var larger = new byte[Math.Max(_bytes.Length * 2, _used + value.Length)];
+            _bytes.AsSpan(0, _used).CopyTo(larger);
+            _bytes = larger;
+        }
+
+        var start = _used;
+        value.CopyTo(_bytes.AsSpan(start));
+        _used += value.Length;
+        return start;
+    }
+
+    /// <summary>A value appended since the last <see cref="Reset"/>; valid until the next one.</summary>
+    public ReadOnlyMemory<byte> Value(int start, int length) => _bytes.AsMemory(start, length);
+
+    /// <summary>Forgets every value: the next poll writes over them.</summary>
+    public void Reset() => _used = 0;
+}
