@@ -69,6 +69,22 @@ public sealed class CityEvent
     /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
     internal bool Retained { get; set; }
 
+    /// <summary>Set when an alert's content refers to the event (it renders the alert later, maybe on another thread).</summary>
+    internal bool Pinned { get; set; }
+
+    /// <summary>Whether nothing kept the event once the rules have seen it: its decoder may then fill it again (<see cref="DecodedBatch"/>).</summary>
+    internal bool Reusable => !Retained && !Pinned;
+
+    /// <summary>Empties the event for its decoder to fill again.</summary>
+    internal void Reset()
+    {
+        Array.Clear(_slots);
+        _present = 0;
+        Origin = default;
+        SourceRecord = default;
+        SourceRecordIsArrow = false;
+    }
+
     /// <summary>
     /// The record the event was decoded from (one JSON event, or the Arrow stream whose row <see cref="EventOrigin.Row"/> it is), kept
     /// when the decoder left fields out, so a late dead letter still has them all; dropped (empty) once the runtime has seen the event,

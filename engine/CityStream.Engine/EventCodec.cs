@@ -41,7 +41,7 @@ public static class EventCodec
         var lettersBefore = output.DeadLetters.Count;
         if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
         {
-            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var leftOut, keep: keep);
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var leftOut, keep: keep, recycled: output);
             if (evt is null)
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));

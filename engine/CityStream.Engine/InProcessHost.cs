@@ -86,6 +86,7 @@ public sealed class InProcessHost
             }
         }
 
+        _decoded.RecycleEvents();
         _letters.AddRange(_output.DeadLetters);
         Runtime.PublishStateMetrics();
         DeadLettered += _letters.Count;

@@ -25,7 +25,9 @@ internal static class E2eHarness
 
         if (o.Child is { } child)
         {
+            using var allocations = AllocationSampler.StartIfAsked();
             var result = await RunChildAsync(child, o).ConfigureAwait(false);
+            allocations?.Print(Console.Error);
             Console.WriteLine("RESULT " + result.ToJson());
             Console.Out.Flush();
             Environment.Exit(0); // a client thread left behind (Streamiz, librdkafka) must not hold the child open

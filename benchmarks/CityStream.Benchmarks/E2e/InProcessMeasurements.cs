@@ -98,6 +98,9 @@ internal static class InProcessMeasurements
                     output.Clear();
                 }
             }
+
+            // As both hosts do: the events nothing kept are filled again by the next record.
+            decoded.RecycleEvents();
         }
 
         var warm = Math.Min(WarmEvents, records.Length / 10);
@@ -147,6 +150,9 @@ internal static class InProcessMeasurements
                     output.Clear();
                 }
             }
+
+            // As both hosts do: the events nothing kept are filled again by the next record.
+            decoded.RecycleEvents();
 
             return decoded.Events.Count;
         }

@@ -100,6 +100,7 @@ internal sealed class TaskPipeline
             }
         }
 
+        _decoded.RecycleEvents();
         _pending.AddCounts(events.Count + _decoded.DeadLetters.Count, processed);
         _pending.AddLetters(_decoded.DeadLetters, contentType);
         _pending.AddLetters(_output.DeadLetters, contentType);

@@ -5,21 +5,10 @@ namespace CityStream.Engine.Tests.Decoding;
 /// <summary>The Kafka host decodes a JSON event keeping only the strings some rule reads; everything else is checked all the same.</summary>
 public sealed class UnreadFieldTests
 {
-    private const string Pack = """
-        pack: hotline
-        rules:
-          - id: hotline.gas
-            kind: match
-            source: hotline
-            where: grid.startsWith('G')
-            key: grid
-            alert: { title: "ticket in {grid}" }
-        """;
-
-    private static readonly SourceSchema Hotline = TestEvents.Source("hotline");
+    private static readonly SourceSchema Hotline = HotlineGasPack.Hotline;
     private static readonly EventOrigin Origin = new("city.hotline", 0, 7);
 
-    private static RuleRuntime Runtime() => new(RuleSet.FromYaml([("hotline.yaml", Pack)]).RuleSet!);
+    private static RuleRuntime Runtime() => HotlineGasPack.Runtime();
 
     private static string Ticket(long ts, string text = "smells of gas near the east gate", string category = "gas_smell") =>
         $$"""{"id":"t-{{ts}}","ts":{{ts}},"category":"{{category}}","subject":"gas","text":"{{text}}","district":"崇川区","grid":"G0412"}""";

@@ -186,7 +186,9 @@ internal static class ArrowBatchCodec
         var events = scratch.Events(length);
         for (var r = 0; r < length; r++)
         {
-            events[r] = new CityEvent(schema) { Origin = origin with { Row = rowBase + r } };
+            var evt = output.Rent(schema);
+            evt.Origin = origin with { Row = rowBase + r };
+            events[r] = evt;
         }
 
         var errors = scratch.Errors(length);

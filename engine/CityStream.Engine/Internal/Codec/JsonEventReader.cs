@@ -18,7 +18,7 @@ internal static class JsonEventReader
     /// <c>keep</c> (bit = field index) are checked like any other but not turned into strings (the caller then keeps the record
     /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter, <c>leftOut</c> says whether any was left out); numbers and booleans cost nothing to keep.
     /// </summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue)
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null)
     {
         reason = string.Empty;
         detail = string.Empty;
@@ -33,7 +33,7 @@ internal static class JsonEventReader
                 return null;
             }
 
-            var evt = new CityEvent(schema);
+            var evt = recycled?.Rent(schema) ?? new CityEvent(schema);
             ulong skipped = 0;
             Span<char> nameBuffer = stackalloc char[MaxPropertyNameChars];
             var hints = schema.JsonOrderHints;

@@ -23,6 +23,11 @@ internal sealed class AlertContent
         _primary = primary;
         _extras = extras;
         _evidence = evidence;
+        primary.Pinned = true;
+        foreach (var evt in evidence)
+        {
+            evt.Pinned = true;
+        }
     }
 
     /// <summary>Content whose evidence events are made from a window's image when first read.</summary>
@@ -33,6 +38,7 @@ internal sealed class AlertContent
         _primary = primary;
         _extras = extras;
         _image = evidence;
+        primary.Pinned = true;
     }
 
     /// <summary>The window's evidence as bytes, when the alert has it so: its JSON can be written from them without making the events.</summary>
