@@ -49,6 +49,11 @@ internal sealed class AllocationSampler : EventListener
 
         var names = eventData.PayloadNames!;
         var type = payload[names.IndexOf("TypeName")] as string ?? "?";
+        if (Convert.ToInt32(payload[names.IndexOf("AllocationKind")], System.Globalization.CultureInfo.InvariantCulture) == 1)
+        {
+            type += " (large object heap)";
+        }
+
         var amount = Convert.ToInt64(payload[names.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
         lock (_gate)
         {

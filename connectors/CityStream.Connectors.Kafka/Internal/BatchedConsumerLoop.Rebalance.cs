@@ -46,7 +46,7 @@ internal sealed partial class BatchedConsumerLoop
             state.ReadBack(RestoreReader(), _host.Stopping);
             var pipeline = new TaskPipeline(_host);
             pipeline.Restore(state);
-            _tasks.Add(new BatchedTask(number, pipeline, state));
+            _tasks.Add(new BatchedTask(number, pipeline, state, _values));
         }
 
         Volatile.Write(ref _taskCount, _tasks.Count);

@@ -62,6 +62,10 @@ internal sealed partial class BatchedConsumerLoop
     private readonly string? _onlyTopic;
     private readonly NativeBatchReader? _reader;
     private readonly nint[] _messages = new nint[NativeBatchSize];
+
+    // One buffer for the values of every task's gathered records: a poll holds at most MaxPollBytes (and one record), so after the
+    // first polls it stops growing. Per task, each grew to a whole poll's size (one partition's records fill most polls).
+    private readonly GatherBuffer _values = new();
     private readonly List<(byte[] Utf8, string Name)> _topicNames = [];
     private IConsumer<byte[], byte[]?>? _restoreReader;
     private Exception? _handlerFailure;
@@ -373,6 +377,17 @@ internal sealed partial class BatchedConsumerLoop
         {
             Parallel.ForEach(_busy, _parallel, static task => task.RunGathered());
         }
+
+        // Run for some tasks only (those revoked), the others' records are still to run from the buffer.
+        foreach (var task in _tasks)
+        {
+            if (task.HasGathered)
+            {
+                return;
+            }
+        }
+
+        _values.Reset();
     }
 
     private BatchedTask TaskOf(int partition)

@@ -6,16 +6,18 @@ namespace CityStream.Connectors.Kafka.Internal;
 /// Task p of a <see cref="BatchedConsumerLoop"/>: partition p of every source topic, one <see cref="TaskPipeline"/>, and its state in
 /// changelog partition p. Records of a poll are gathered per topic (each in offset order) and then run merged by record timestamp,
 /// smallest first — the order Streamiz's partition grouper gives a task, so both modes see the sources of a task interleaved alike.
-/// The values of a poll's records are copied into the task's <see cref="GatherBuffer"/>, so a record costs no allocation.
+/// The values of a poll's records are copied into the consumer's <see cref="GatherBuffer"/>, shared by its tasks, so a record costs
+/// no allocation.
 /// </summary>
 internal sealed class BatchedTask
 {
     private readonly List<Inbox> _inboxes = [];
-    private readonly GatherBuffer _values = new();
+    private readonly GatherBuffer _values;
     private Inbox? _lastInbox;
 
-    public BatchedTask(int partition, TaskPipeline pipeline, ChangelogState state)
+    public BatchedTask(int partition, TaskPipeline pipeline, ChangelogState state, GatherBuffer values)
     {
+        _values = values;
         Partition = partition;
         Pipeline = pipeline;
         State = state;
@@ -101,7 +103,6 @@ internal sealed class BatchedTask
             }
         }
 
-        _values.Reset();
 
         Uncommitted = true;
     }
