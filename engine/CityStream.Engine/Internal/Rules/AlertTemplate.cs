@@ -92,6 +92,9 @@ internal sealed class AlertTemplate
         return new AlertTemplate([.. parts], fields);
     }
 
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     public string Render(CityEvent evt, string key, IReadOnlyDictionary<string, string>? extras = null)
     {
         if (_parts.Length == 1 && _parts[0].Literal is { } only)
@@ -99,7 +102,9 @@ internal sealed class AlertTemplate
             return only;
         }
 
-        var builder = new StringBuilder();
+        // One builder per thread (sinks render alerts on their own threads): a window rule renders a title per alert.
+        var builder = t_builder ??= new StringBuilder(128);
+        builder.Clear();
         foreach (var (literal, field, extra) in _parts)
         {
             if (literal is not null)
