@@ -28,15 +28,16 @@ public sealed class DecodedBatch
             if (evt.Reusable)
             {
                 evt.Reset();
-                FreeOf(evt.Schema).Push(evt);
+                FreeOf(evt.Schema)!.Push(evt);
             }
         }
     }
 
     /// <summary>An empty event of <paramref name="schema"/>: a recycled one if there is one.</summary>
-    internal CityEvent Rent(SourceSchema schema) => FreeOf(schema).TryPop(out var evt) ? evt : new CityEvent(schema);
+    internal CityEvent Rent(SourceSchema schema) =>
+        _free.Count > 0 && FreeOf(schema, create: false) is { } free && free.TryPop(out var evt) ? evt : new CityEvent(schema);
 
-    private Stack<CityEvent> FreeOf(SourceSchema schema)
+    private Stack<CityEvent>? FreeOf(SourceSchema schema, bool create = true)
     {
         if (ReferenceEquals(_lastSchema, schema))
         {
@@ -50,6 +51,11 @@ public sealed class DecodedBatch
                 _lastSchema = schema;
                 return _lastFree = free;
             }
+        }
+
+        if (!create)
+        {
+            return null;
         }
 
         var added = new Stack<CityEvent>();
