@@ -72,6 +72,9 @@ public sealed class KafkaHost : IAsyncDisposable
     /// <summary>Records this host's batched consumer has taken so far; 0 in the Streamiz mode.</summary>
     internal long RecordsPolled => _batched?.RecordsPolled ?? 0;
 
+    /// <summary>Records the batched consumer took for partitions it had just been revoked, left for their next owner; 0 in the Streamiz mode.</summary>
+    internal long RecordsLeftForNextOwner => _batched?.RecordsLeftForNextOwner ?? 0;
+
     /// <summary>The batched consumer's topic partitions now (diagnostics; empty in the Streamiz mode).</summary>
     internal string Assignment => _batched?.Assignment ?? string.Empty;
 

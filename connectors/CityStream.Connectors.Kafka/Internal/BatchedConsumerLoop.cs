@@ -74,6 +74,7 @@ internal sealed partial class BatchedConsumerLoop
     private volatile bool _stopRequested;
     private int _taskCount;
     private long _recordsPolled;
+    private long _recordsLeftForNextOwner;
     private volatile Error? _changelogError;
 
     public BatchedConsumerLoop(BatchedThreadSettings settings, RuleHostContext host, Action<Exception> onFailure)
@@ -130,6 +131,9 @@ internal sealed partial class BatchedConsumerLoop
 
     /// <summary>Records taken from the consumer so far (diagnostics: read before they are counted as events, which waits for the sinks).</summary>
     public long RecordsPolled => Interlocked.Read(ref _recordsPolled);
+
+    /// <summary>Records a batch call returned for partitions it had just revoked, left for their next owner (diagnostics).</summary>
+    public long RecordsLeftForNextOwner => Interlocked.Read(ref _recordsLeftForNextOwner);
 
     /// <summary>The topic partitions the consumer is assigned now (diagnostics).</summary>
     public string Assignment
@@ -224,134 +228,6 @@ internal sealed partial class BatchedConsumerLoop
         }
     }
 
-    /// <summary>Gathers what the consumer holds into the tasks' inboxes, waiting up to the poll timeout for the first record.</summary>
-    private bool Poll()
-    {
-        var count = _reader is null ? PollClient() : PollNative(_reader);
-        if (count == 0)
-        {
-            return false;
-        }
-
-        Interlocked.Add(ref _recordsPolled, count);
-        return true;
-    }
-
-    /// <summary>Gathers records through <see cref="NativeBatchReader"/>: no object per record.</summary>
-    private int PollNative(NativeBatchReader reader)
-    {
-        var count = 0;
-        long bytes = 0;
-        var timeoutMs = (int)PollTimeout.TotalMilliseconds;
-        while (count < MaxPollRecords && bytes < MaxPollBytes)
-        {
-            // Ask for no more records than fit the poll's byte budget at the largest value seen: Arrow records are ~200 KB each.
-            var room = (int)Math.Clamp((MaxPollBytes - bytes) / _largestValue, 1, Math.Min(NativeBatchSize, MaxPollRecords - count));
-            var taken = reader.ConsumeBatch(timeoutMs, _messages.AsSpan(0, room));
-            ThrowIfHandlerFailed();
-            if (taken == 0)
-            {
-                break;
-            }
-
-            var next = 0;
-            try
-            {
-                for (; next < taken; next++)
-                {
-                    var message = _messages[next];
-                    ref readonly var fields = ref NativeBatchReader.Fields(message);
-                    if (fields.Err != 0)
-                    {
-                        var error = reader.ErrorOf(fields);
-                        if (error.IsFatal)
-                        {
-                            throw new KafkaException(error);
-                        }
-
-                        HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, error.Reason);
-                        continue;
-                    }
-
-                    var value = NativeBatchReader.Value(fields);
-                    var topic = _onlyTopic ?? TopicName(reader.TopicName(fields));
-                    var timestamp = _onlyTopic is null ? reader.Timestamp(message) : 0;
-                    var contentType = reader.TryContentType(message, out var header) ? ContentTypeHeader.Read(header) : null;
-                    TaskOf(fields.Partition).Add(topic, fields.Offset, timestamp, contentType, value);
-                    _largestValue = Math.Max(_largestValue, value.Length);
-                    bytes += value.Length;
-                    count++;
-                }
-            }
-            finally
-            {
-                for (var i = 0; i < taken; i++)
-                {
-                    reader.Destroy(_messages[i]);
-                }
-            }
-
-            timeoutMs = 0;
-        }
-
-        return count;
-    }
-
-    /// <summary>Gathers records through the client's <c>Consume</c>, one at a time (when the native reader is not available).</summary>
-    private int PollClient()
-    {
-        var result = TryConsume(PollTimeout);
-        var count = 0;
-        long bytes = 0;
-        while (result is not null)
-        {
-            var value = result.Message.Value ?? [];
-            var timestamp = _onlyTopic is null ? result.Message.Timestamp.UnixTimestampMs : 0;
-            TaskOf(result.Partition.Value).Add(_onlyTopic ?? result.Topic, result.Offset.Value, timestamp, ContentTypeHeader.Read(result.Message.Headers), value);
-            count++;
-            bytes += value.Length;
-            if (count >= MaxPollRecords || bytes >= MaxPollBytes)
-            {
-                break;
-            }
-
-            result = TryConsume(TimeSpan.Zero);
-        }
-
-        return count;
-    }
-
-    /// <summary>The topic's name as one string per topic (the evidence's topic index compares by reference first).</summary>
-    private string TopicName(ReadOnlySpan<byte> utf8)
-    {
-        foreach (var (bytes, name) in _topicNames)
-        {
-            if (utf8.SequenceEqual(bytes))
-            {
-                return name;
-            }
-        }
-
-        var added = System.Text.Encoding.UTF8.GetString(utf8);
-        _topicNames.Add((utf8.ToArray(), added));
-        return added;
-    }
-
-    /// <summary>The next record, or null when none came in time or the consumer reported a passing error (logged).</summary>
-    private ConsumeResult<Ignore, byte[]>? TryConsume(TimeSpan timeout)
-    {
-        try
-        {
-            return _consumer.Consume(timeout);
-        }
-        catch (ConsumeException ex) when (!ex.Error.IsFatal)
-        {
-            // E.g. a subscribed topic not there yet, a broker gone for a moment: the client recovers; the loop goes on.
-            HostLog.ConsumerError(HostLog.Logger, _settings.ApplicationId, ex.Error.Reason);
-            return null;
-        }
-    }
-
     private void RunGathered() => RunGathered(_tasks);
 
     /// <summary>Runs what <paramref name="tasks"/> gathered, tasks in parallel (each task's records in order, on one thread).</summary>
@@ -388,25 +264,6 @@ internal sealed partial class BatchedConsumerLoop
         }
 
         _values.Reset();
-    }
-
-    private BatchedTask TaskOf(int partition)
-    {
-        if (_lastTask?.Partition == partition)
-        {
-            return _lastTask;
-        }
-
-        foreach (var task in _tasks)
-        {
-            if (task.Partition == partition)
-            {
-                _lastTask = task;
-                return task;
-            }
-        }
-
-        throw new InvalidOperationException($"a record of partition {partition} arrived, which is not assigned to this stream thread");
     }
 
     /// <summary>

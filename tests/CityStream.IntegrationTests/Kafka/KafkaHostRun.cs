@@ -48,7 +48,7 @@ internal static class KafkaHostRun
 
             if (clock.Elapsed > ProcessingTimeout)
             {
-                throw new TimeoutException($"the host read {host.EventsIn} of {events} events in {ProcessingTimeout.TotalSeconds} s (processed {host.EventsProcessed}, dead-lettered {host.DeadLettered}, {host.AssignedTasks} tasks assigned: {host.Assignment}; {host.RecordsPolled} records polled)");
+                throw new TimeoutException($"the host read {host.EventsIn} of {events} events in {ProcessingTimeout.TotalSeconds} s (processed {host.EventsProcessed}, dead-lettered {host.DeadLettered}, {host.AssignedTasks} tasks assigned: {host.Assignment}; {host.RecordsPolled} records polled, {host.RecordsLeftForNextOwner} left for the next owner)");
             }
 
             await Task.Delay(100);
