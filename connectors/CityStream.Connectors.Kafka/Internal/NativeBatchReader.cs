@@ -199,18 +199,54 @@ internal sealed unsafe class NativeBatchReader : IDisposable
     private static bool TryFindLibrary(out nint library, out string whyNot)
     {
         library = 0;
+        string? found;
+        try
+        {
+            found = LoadedLibraryPath(out whyNot);
+            if (found is null)
+            {
+                return false;
+            }
+
+            library = NativeLibrary.Load(found);
+            var version = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(library, "rd_kafka_version");
+            if (version() != Library.Version)
+            {
+                whyNot = $"{found} is not the librdkafka the client reports (version {Library.Version:x})";
+                NativeLibrary.Free(library);
+                library = 0;
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            if (library != 0)
+            {
+                NativeLibrary.Free(library);
+                library = 0;
+            }
+
+            whyNot = ex.Message;
+            return false;
+        }
+
+        whyNot = string.Empty;
+        return true;
+    }
+
+    private static string? LoadedLibraryPath(out string whyNot)
+    {
         string? found = null;
         using (var process = Process.GetCurrentProcess())
         {
             foreach (ProcessModule module in process.Modules)
             {
-                var name = module.ModuleName;
-                if (name.Contains("rdkafka", StringComparison.OrdinalIgnoreCase))
+                if (module.ModuleName.Contains("rdkafka", StringComparison.OrdinalIgnoreCase))
                 {
                     if (found is not null && !string.Equals(found, module.FileName, StringComparison.Ordinal))
                     {
                         whyNot = $"two librdkafka libraries are loaded ({found}, {module.FileName})";
-                        return false;
+                        return null;
                     }
 
                     found = module.FileName;
@@ -218,24 +254,8 @@ internal sealed unsafe class NativeBatchReader : IDisposable
             }
         }
 
-        if (found is null)
-        {
-            whyNot = "no loaded librdkafka library was found among the process's modules";
-            return false;
-        }
-
-        library = NativeLibrary.Load(found);
-        var version = (delegate* unmanaged[Cdecl]<int>)NativeLibrary.GetExport(library, "rd_kafka_version");
-        if (version() != Library.Version)
-        {
-            NativeLibrary.Free(library);
-            library = 0;
-            whyNot = $"{found} is not the librdkafka the client reports (version {Library.Version:x})";
-            return false;
-        }
-
-        whyNot = string.Empty;
-        return true;
+        whyNot = found is null ? "no loaded librdkafka library was found among the process's modules" : string.Empty;
+        return found;
     }
 }
 
