@@ -75,12 +75,6 @@ public static class EventCodec
         }
     }
 
-    /// <summary>The record's array itself when the payload is all of it (as from Kafka), else a copy.</summary>
-    internal static byte[] WholeArray(ReadOnlyMemory<byte> payload) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
-            ? whole.Array
-            : payload.ToArray();
-
     /// <summary>
     /// The event as one JSON record value with every field it came with: for an event decoded without the strings no rule reads, its
     /// JSON record as it came, or its Arrow row decoded again in full.
@@ -95,7 +89,8 @@ public static class EventCodec
 
         if (!evt.SourceRecordIsArrow)
         {
-            return WholeArray(record);
+            // A copy even of a whole array: the record may sit in a buffer the host reuses, and a dead letter outlives the poll.
+            return record.ToArray();
         }
 
         // Rows of one record tend to be late together: decode the record in full once, not once per late row. The origin is compared

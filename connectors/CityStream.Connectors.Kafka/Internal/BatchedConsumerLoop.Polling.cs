@@ -32,16 +32,12 @@ internal sealed partial class BatchedConsumerLoop
             // Arrow records are ~200 KB each.
             var room = timeoutMs > 0 ? 1 : (int)Math.Clamp((MaxPollBytes - bytes) / _largestValue, 1, Math.Min(NativeBatchSize, MaxPollRecords - count));
             var taken = reader.ConsumeBatch(timeoutMs, _messages.AsSpan(0, room));
-            ThrowIfHandlerFailed();
-            if (taken == 0)
-            {
-                break;
-            }
-
-            var next = 0;
             try
             {
-                for (; next < taken; next++)
+                // A failed rebalance handler fails the host, but only after the records the call took are freed: librdkafka's
+                // destroy waits for every message still held.
+                ThrowIfHandlerFailed();
+                for (var next = 0; next < taken; next++)
                 {
                     var message = _messages[next];
                     ref readonly var fields = ref NativeBatchReader.Fields(message);
@@ -82,6 +78,11 @@ internal sealed partial class BatchedConsumerLoop
                 {
                     reader.Destroy(_messages[i]);
                 }
+            }
+
+            if (taken == 0)
+            {
+                break;
             }
 
             timeoutMs = 0;

@@ -163,7 +163,13 @@ internal sealed unsafe class NativeBatchReader : IDisposable
             }
         }
 
-        value = data == 0 ? [] : new ReadOnlySpan<byte>((void*)data, checked((int)size));
+        // A header without a value reads as none, as the client reads it (JSON).
+        if (data == 0)
+        {
+            return false;
+        }
+
+        value = new ReadOnlySpan<byte>((void*)data, checked((int)size));
         return true;
     }
 

@@ -176,4 +176,22 @@ public sealed class UnreadFieldTests
         Assert.Contains("east gate", Encoding.UTF8.GetString(output.DeadLetters[0].Payload.Span), StringComparison.Ordinal);
         Assert.Contains("west gate", Encoding.UTF8.GetString(output.DeadLetters[1].Payload.Span), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_late_json_event_is_dead_lettered_with_a_copy_of_its_record_not_the_buffer_it_was_read_from()
+    {
+        var runtime = Runtime();
+        var output = new RuntimeOutput();
+        var late = TestEvents.T0 - (long)Hotline.AllowedLateness.TotalMilliseconds - 1;
+        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        var buffer = Encoding.UTF8.GetBytes(Ticket(late));
+        var original = Encoding.UTF8.GetString(buffer);
+        var batch = new DecodedBatch();
+        EventCodec.Decode(Hotline, buffer, ContentTypes.Json, Origin, batch, runtime.FieldsRead(Hotline));
+
+        runtime.Process(Assert.Single(batch.Events), output);
+        buffer.AsSpan().Fill((byte)' ');
+
+        Assert.Equal(original, Encoding.UTF8.GetString(Assert.Single(output.DeadLetters).Payload.Span));
+    }
 }
