@@ -103,7 +103,6 @@ internal sealed class BatchedTask
             }
         }
 
-
         Uncommitted = true;
     }
 
@@ -183,6 +182,6 @@ internal sealed class BatchedTask
         public long NextOffset { get; set; } = -1;
     }
 
-    /// <summary>A gathered record: where its value is in the task's buffer, and what else running it needs.</summary>
+    /// <summary>A gathered record: where its value is in the consumer's gather buffer, and what else running it needs.</summary>
     private readonly record struct GatheredRecord(long Offset, long Timestamp, string? ContentType, int Start, int Length);
 }

@@ -13,6 +13,17 @@ public sealed class UnreadFieldTests
     private static string Ticket(long ts, string text = "smells of gas near the east gate", string category = "gas_smell") =>
         $$"""{"id":"t-{{ts}}","ts":{{ts}},"category":"{{category}}","subject":"gas","text":"{{text}}","district":"崇川区","grid":"G0412"}""";
 
+    /// <summary>An event time beyond the allowed lateness once the runtime has seen a ticket at <c>TestEvents.T0</c>.</summary>
+    private static long LateTime => TestEvents.T0 - (long)Hotline.AllowedLateness.TotalMilliseconds - 1;
+
+    /// <summary>A runtime whose watermark is at <c>TestEvents.T0</c>: it has processed one ticket of that time into <paramref name="output"/>.</summary>
+    private static RuleRuntime RuntimePastOneTicket(RuntimeOutput output)
+    {
+        var runtime = Runtime();
+        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        return runtime;
+    }
+
     private static DecodedBatch Decode(RuleRuntime runtime, string json)
     {
         var batch = new DecodedBatch();
@@ -155,10 +166,9 @@ public sealed class UnreadFieldTests
     public void Late_arrow_rows_of_two_records_read_from_one_reused_buffer_are_dead_lettered_with_their_own_fields()
     {
         // The batched Kafka host decodes each record from a buffer it reuses poll after poll: same array, same slice, other record.
-        var runtime = Runtime();
         var output = new RuntimeOutput();
-        var late = TestEvents.T0 - (long)Hotline.AllowedLateness.TotalMilliseconds - 1;
-        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        var runtime = RuntimePastOneTicket(output);
+        var late = LateTime;
         var east = EventCodec.ToArrowBatch([TicketEvent(late, text: "smells of gas near the east gate")]);
         var west = EventCodec.ToArrowBatch([TicketEvent(late, text: "smells of gas near the west gate")]);
         Assert.Equal(east.Length, west.Length);
@@ -180,10 +190,9 @@ public sealed class UnreadFieldTests
     [Fact]
     public void A_late_json_event_is_dead_lettered_with_a_copy_of_its_record_not_the_buffer_it_was_read_from()
     {
-        var runtime = Runtime();
         var output = new RuntimeOutput();
-        var late = TestEvents.T0 - (long)Hotline.AllowedLateness.TotalMilliseconds - 1;
-        runtime.Process(Decode(runtime, Ticket(TestEvents.T0)).Events[0], output);
+        var runtime = RuntimePastOneTicket(output);
+        var late = LateTime;
         var buffer = Encoding.UTF8.GetBytes(Ticket(late));
         var original = Encoding.UTF8.GetString(buffer);
         var batch = new DecodedBatch();
