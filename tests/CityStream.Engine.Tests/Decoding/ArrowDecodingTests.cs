@@ -50,6 +50,30 @@ public sealed class ArrowDecodingTests
         Assert.Contains("speed_kmh", letter.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-0.5, "-0.5 is below the minimum 0")]
+    [InlineData(300.5, "300.5 is above the maximum 300")]
+    [InlineData(300.0, null)]
+    [InlineData(0.0, null)]
+    [InlineData(double.NaN, null)]
+    public void A_number_column_is_held_to_the_schema_range_as_json_is(double speed, string? error)
+    {
+        var batch = new DecodedBatch();
+
+        EventCodec.Decode(Gps, EventCodec.ToArrowBatch([Fix(0), Fix(1, speed: speed)]), ContentTypes.Arrow, Origin, batch);
+
+        if (error is null)
+        {
+            Assert.Equal(2, batch.Events.Count);
+            Assert.Equal(speed, batch.Events[1].GetNumber(Gps.Field("speed_kmh")!.Index));
+        }
+        else
+        {
+            Assert.Single(batch.Events);
+            Assert.Contains(error, Assert.Single(batch.DeadLetters).Detail, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Row_missing_a_required_field_is_dead_lettered()
     {

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
@@ -165,6 +167,32 @@ public sealed class ArrowIpcReaderTests
         var letter = Assert.Single(decoded.DeadLetters);
         Assert.Equal(DeadLetterReasons.SchemaViolation, letter.Reason);
         Assert.Contains("column 'heading'", letter.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(13)]
+    [InlineData(18)]
+    public void String_offsets_that_go_back_make_the_record_a_malformed_arrow_dead_letter(int row)
+    {
+        // 20 rows: 21 offsets, compared eight at a time and then one by one; the rows cover both and the first offset.
+        var (schema, batch) = OtherWriterBatch(20, 0);
+        var bytes = Stream(schema, batch);
+        var batches = new List<(int Length, ArrowColumn?[] Columns)>();
+        Assert.True(ArrowIpcReader.TryRead(Gps, bytes, batches));
+        Assert.True(MemoryMarshal.TryGetArray(batches[0].Columns[Gps.Field("plate")!.Index]!.Value.Offsets, out var offsets));
+        var at = offsets.Offset + (4 * row);
+        var next = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 4));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), row == 0 ? -1 : next + 1);
+        var decoded = new DecodedBatch();
+
+        EventCodec.Decode(Gps, bytes, ContentTypes.Arrow, Origin, decoded);
+
+        Assert.Empty(decoded.Events);
+        var letter = Assert.Single(decoded.DeadLetters);
+        Assert.Equal(DeadLetterReasons.MalformedArrow, letter.Reason);
+        Assert.Contains("too short", letter.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -339,6 +339,12 @@ internal static class ArrowBatchCodec
         where T : struct, System.Numerics.INumberBase<T>
     {
         var validity = column.Validity.Span;
+        var index = field.Index;
+        // The checks of FieldValidator.CheckNumber, hoisted out of the row loop (which calls it only for a value that fails one, for
+        // its message): an integer column cannot fail "is not an integer", and most fields have no range.
+        var min = field.Minimum ?? double.NegativeInfinity;
+        var max = field.Maximum ?? double.PositiveInfinity;
+        var integral = field.Type is FieldType.Integer or FieldType.Timestamp && (typeof(T) == typeof(double) || typeof(T) == typeof(float));
         for (var r = 0; r < events.Length; r++)
         {
             if (errors[r] is not null || column.IsNull(validity, r))
@@ -347,8 +353,12 @@ internal static class ArrowBatchCodec
             }
 
             var value = double.CreateTruncating(values[r]);
-            errors[r] = FieldValidator.CheckNumber(field, value);
-            events[r].SetNumber(field.Index, value);
+            if (!(value >= min && value <= max) || (integral && value != Math.Floor(value)))
+            {
+                errors[r] = FieldValidator.CheckNumber(field, value);
+            }
+
+            events[r].SetNumber(index, value);
         }
     }
 }

@@ -12,6 +12,10 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
     private readonly Dictionary<string, long?> _changed = new(StringComparer.Ordinal);
     private bool _tracking;
 
+    // Looked up once: prometheus-net's WithLabels builds a label sequence and takes a lock per call, and ids expire every tick.
+    private Prometheus.Counter.Child? _ttlEvictions;
+    private Prometheus.Counter.Child? _limitEvictions;
+
     public int Count => _expiry.Count;
 
     /// <summary>Records an alert id; false when it was already emitted (a suppressed duplicate).</summary>
@@ -30,7 +34,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
             if (_expiry.Remove(oldest))
             {
                 Changed(oldest, null);
-                EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc();
+                (_limitEvictions ??= EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit")).Inc();
             }
         }
 
@@ -79,7 +83,7 @@ internal sealed class EmittedAlerts(string ruleId, int maxKeys)
             if (_expiry.Remove(id))
             {
                 Changed(id, null);
-                EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
+                (_ttlEvictions ??= EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl")).Inc();
             }
         }
     }

@@ -16,6 +16,9 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
     private bool _tracking;
     private long _nextTtlSweep = long.MinValue;
 
+    // Looked up once: prometheus-net's WithLabels builds a label sequence and takes a lock per call.
+    private Prometheus.Counter.Child? _ttlEvictions;
+
     public int Count => _entries.Count;
 
     public T? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
@@ -121,12 +124,15 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         }
     }
 
-    public T GetOrAdd(string key, long eventTime, Func<T> create)
+    public T GetOrAdd(string key, long eventTime, Func<T> create) => GetOrAdd(key, eventTime, static create => create(), create);
+
+    /// <summary>As <see cref="GetOrAdd(string, long, Func{T})"/>, <paramref name="create"/> given <paramref name="argument"/>: a static lambda, no closure per call.</summary>
+    public T GetOrAdd<TArgument>(string key, long eventTime, Func<TArgument, T> create, TArgument argument)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out var exists);
         if (!exists)
         {
-            entry.Value = create();
+            entry.Value = create(argument);
             entry.LastSeen = long.MinValue;
         }
 
@@ -184,7 +190,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         foreach (var key in idle ?? [])
         {
             Remove(key);
-            EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl").Inc();
+            (_ttlEvictions ??= EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl")).Inc();
         }
     }
 

@@ -11,6 +11,10 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
 {
     protected readonly long LatenessMs = (long)rule.Steps.Max(s => s.Source.AllowedLateness.TotalMilliseconds);
 
+    // Looked up once: prometheus-net's WithLabels builds a label sequence and takes a lock per call.
+    private Prometheus.Counter.Child? _suppressed;
+    private Prometheus.Counter.Child? _limitEvictions;
+
     public CompiledRule Rule { get; } = rule;
 
     public EmittedAlerts Emitted { get; } = emitted;
@@ -56,7 +60,7 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
         alertId = AlertIds.For(Rule.Id, dedupKey, episode);
         if (!Emitted.TryAdd(alertId, expiry))
         {
-            EngineMetrics.AlertsSuppressed.WithLabels(Rule.Pack, Rule.Id).Inc();
+            (_suppressed ??= EngineMetrics.AlertsSuppressed.WithLabels(Rule.Pack, Rule.Id)).Inc();
             return false;
         }
 
@@ -70,6 +74,9 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
     /// <summary>Emits the alert of a window, <paramref name="newest"/> being the event that made it fire (its last evidence).</summary>
     protected void Emit(RuntimeContext context, string alertId, string key, CityEvent newest, WindowAggregates window, EvidenceEncoding encoding, IReadOnlyDictionary<string, string>? extras) =>
         context.Output.Alerts.Add(AlertFactory.BuildForWindow(Rule, alertId, key, newest, window.EvidenceSnapshot(encoding, key), context.Now, extras, window.EvidenceTimes(encoding, newest)));
+
+    /// <summary>Counts state entries the rule dropped at its key limit.</summary>
+    protected void CountKeyLimitEviction() => (_limitEvictions ??= EngineMetrics.StateEvictions.WithLabels(Rule.Id, "key_limit")).Inc();
 
     protected static string FormatTime(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -14,12 +14,14 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
 
     private readonly IReadOnlyList<RuleStep> _steps;
     private readonly long _withinMs;
+    private readonly string _stepNames;
 
     public SequenceOperator(CompiledRule rule, EmittedAlerts emitted)
         : base(rule, emitted, (long)rule.Within!.Within.TotalMilliseconds * 2)
     {
         _steps = rule.Steps;
         _withinMs = (long)rule.Within!.Within.TotalMilliseconds;
+        _stepNames = string.Join(" → ", _steps.Select(s => s.Name));
     }
 
     public override void OnEvent(CityEvent evt, RuntimeContext context)
@@ -66,7 +68,7 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
             if (list.Count >= MaxPartials)
             {
                 list.RemoveAt(0);
-                EngineMetrics.StateEvictions.WithLabels(Rule.Id, "key_limit").Inc();
+                CountKeyLimitEviction();
             }
 
             evt.Retained = true;
@@ -98,11 +100,17 @@ internal sealed class SequenceOperator : StatefulOperator<List<List<CityEvent>>>
     {
         var dedup = ReferenceEquals(Rule.Dedup, Rule.Key) ? key : Rule.Dedup.Select(partial[0]);
         var (episode, expiry) = EpisodeOf(partial[0].Timestamp, "seq:" + partial[0].Id, partial[0].Timestamp + _withinMs);
+        // Claimed before the alert is built: with a suppression period most completions are folded into an alert already out.
+        if (!TryClaim(dedup, episode, expiry, out var alertId))
+        {
+            return;
+        }
+
         var extras = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["steps"] = string.Join(" → ", _steps.Select(s => s.Name)),
+            ["steps"] = _stepNames,
             ["within"] = Durations.Format(Rule.Within!.Within),
         };
-        TryEmit(context, key, dedup, episode, expiry, partial, extras);
+        Emit(context, alertId, key, partial, extras);
     }
 }

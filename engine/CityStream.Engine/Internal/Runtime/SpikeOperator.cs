@@ -34,7 +34,7 @@ internal sealed class SpikeOperator : StatefulOperator<SpikeOperator.SpikeState>
 
         var key = Rule.Key.Select(evt);
         var bucket = Math.DivRem(evt.Timestamp, _bucketMs).Quotient;
-        var state = State.GetOrAdd(key, evt.Timestamp, () => new SpikeState(bucket));
+        var state = State.GetOrAdd(key, evt.Timestamp, static bucket => new SpikeState(bucket), bucket);
         state.FirstBucket = Math.Min(state.FirstBucket, bucket);
         var count = state.Counts[bucket] = state.Counts.GetValueOrDefault(bucket) + 1;
         Prune(state, bucket);
