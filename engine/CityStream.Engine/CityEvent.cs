@@ -13,6 +13,8 @@ public sealed class CityEvent
     // allocation less per decoded event, 24 bytes less per event kept in state, a field's value in one cache line).
     private readonly Slot[] _slots;
     private ulong _present;
+    // Bit i: field i's string is not made yet; its UTF-8 bytes lie in SourceRecord, their start and length packed in the slot's number.
+    private ulong _unread;
 
     /// <summary>Creates an empty event of a schema, to be filled with the setters.</summary>
     public CityEvent(SourceSchema schema)
@@ -29,7 +31,7 @@ public sealed class CityEvent
     public EventOrigin Origin { get; set; }
 
     /// <summary>The event's id (its <c>id</c> field).</summary>
-    public string Id => _slots[Schema.IdField.Index].String ?? string.Empty;
+    public string Id => GetString(Schema.IdField.Index) ?? string.Empty;
 
     /// <summary>The event time, Unix epoch milliseconds (its <c>ts</c> field).</summary>
     public long Timestamp => (long)_slots[Schema.TimeField.Index].Number;
@@ -47,7 +49,7 @@ public sealed class CityEvent
     public double GetNumber(int index) => _slots[index].Number;
 
     /// <summary>The string value of a field (null when absent).</summary>
-    public string? GetString(int index) => _slots[index].String;
+    public string? GetString(int index) => (_unread & (1UL << index)) == 0 ? _slots[index].String : ReadString(index);
 
     /// <summary>The boolean value of a field (false when absent).</summary>
     public bool GetBoolean(int index) => _slots[index].Number != 0;
@@ -64,13 +66,54 @@ public sealed class CityEvent
     {
         _slots[index].String = value;
         _present |= 1UL << index;
+        _unread &= ~(1UL << index);
+    }
+
+    /// <summary>
+    /// Sets a string field to UTF-8 bytes of <see cref="SourceRecord"/> (set first), made into a string when first read: most decoded
+    /// events are looked at by a condition or two and dropped, and making their strings was a fifth of all-packs Arrow decoding
+    /// (benchmarks/RESULTS.md round 10). The bytes must stay as they are until the event is done with (<see cref="ReadStrings"/>).
+    /// </summary>
+    internal void SetStringBytes(int index, int start, int length)
+    {
+        _slots[index] = new Slot { Number = BitConverter.Int64BitsToDouble(((long)start << 32) | (uint)length) };
+        _present |= 1UL << index;
+        _unread |= 1UL << index;
+    }
+
+    /// <summary>Whether some string field is still bytes of <see cref="SourceRecord"/>.</summary>
+    internal bool HasUnreadStrings => _unread != 0;
+
+    /// <summary>Makes every string still held as bytes: before the event outlives its record (kept in state, referred to by an alert).</summary>
+    internal void ReadStrings()
+    {
+        for (var unread = _unread; unread != 0; unread &= unread - 1)
+        {
+            ReadString(System.Numerics.BitOperations.TrailingZeroCount(unread));
+        }
+    }
+
+    private string ReadString(int index)
+    {
+        var packed = BitConverter.DoubleToInt64Bits(_slots[index].Number);
+        var text = System.Text.Encoding.UTF8.GetString(SourceRecord.Span.Slice((int)(packed >> 32), (int)(uint)packed));
+        _slots[index] = new Slot { String = text };
+        _unread &= ~(1UL << index);
+        return text;
     }
 
     /// <summary>Set by an operator that keeps the event in its state (as evidence, in a window, as a pending trigger).</summary>
     internal bool Retained { get; set; }
 
     /// <summary>Set when an alert's content refers to the event (it renders the alert later, maybe on another thread).</summary>
-    internal bool Pinned { get; set; }
+    internal bool Pinned { get; private set; }
+
+    /// <summary>Marks the event as referred to by an alert, making its strings first (the alert may render after the record is gone).</summary>
+    internal void Pin()
+    {
+        ReadStrings();
+        Pinned = true;
+    }
 
     /// <summary>Whether nothing kept the event once the rules have seen it: its decoder may then fill it again (<see cref="DecodedBatch"/>).</summary>
     internal bool Reusable => !Retained && !Pinned;
@@ -80,6 +123,7 @@ public sealed class CityEvent
     {
         Array.Clear(_slots);
         _present = 0;
+        _unread = 0;
         Origin = default;
         SourceRecord = default;
         SourceRecordIsArrow = false;
@@ -87,8 +131,9 @@ public sealed class CityEvent
 
     /// <summary>
     /// The record the event was decoded from (one JSON event, or the Arrow stream whose row <see cref="EventOrigin.Row"/> it is), kept
-    /// when the decoder left fields out, so a late dead letter still has them all; dropped (empty) once the runtime has seen the event,
-    /// so it may point into a buffer the host reuses for the next record.
+    /// when the decoder left fields out, so a late dead letter still has them all, or left strings as bytes (<see cref="SetStringBytes"/>);
+    /// dropped (empty) once the runtime has seen the event and it has none of those, or once it is kept in state or by an alert (its
+    /// strings made first), so it may point into a buffer the host reuses for the next record.
     /// </summary>
     internal ReadOnlyMemory<byte> SourceRecord { get; set; }
 
@@ -101,6 +146,12 @@ public sealed class CityEvent
     /// </summary>
     internal void Strip(ulong keep)
     {
+        for (var unread = _unread & keep; unread != 0; unread &= unread - 1)
+        {
+            ReadString(System.Numerics.BitOperations.TrailingZeroCount(unread));
+        }
+
+        _unread = 0;
         SourceRecord = default;
         var drop = _present & ~keep;
         for (var i = 0; drop != 0 && i < _slots.Length; i++)
@@ -126,7 +177,7 @@ public sealed class CityEvent
 
         return field.Type switch
         {
-            FieldType.String => _slots[field.Index].String,
+            FieldType.String => GetString(field.Index),
             FieldType.Boolean => _slots[field.Index].Number != 0,
             FieldType.Integer or FieldType.Timestamp => (long)_slots[field.Index].Number,
             _ => _slots[field.Index].Number,

@@ -151,8 +151,13 @@ public sealed partial class RuleRuntime
             return;
         }
 
-        // Kept only for a late dead letter: an on-time event must not pin its record (an Arrow stream of ~200 KB) while alerts hold it.
-        evt.SourceRecord = default;
+        // Kept only for a late dead letter, or for strings not made yet: an event kept in state or by an alert must not pin its record
+        // (an Arrow stream of ~200 KB, or a host's reused buffer), so its strings are made then and the record dropped (below).
+        if (!evt.HasUnreadStrings)
+        {
+            evt.SourceRecord = default;
+        }
+
         _context.Output = output;
         _context.BeginEvent();
         if (ts > watermark)
@@ -179,6 +184,10 @@ public sealed partial class RuleRuntime
             {
                 evt.Strip(_routedKeep);
                 _locationNames.Share(evt);
+            }
+            else if (evt.Pinned)
+            {
+                evt.SourceRecord = default;
             }
         }
 

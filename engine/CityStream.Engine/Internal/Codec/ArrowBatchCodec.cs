@@ -193,6 +193,8 @@ internal static class ArrowBatchCodec
 
         var errors = scratch.Errors(length);
         var skipped = Span<ulong>.Empty;
+        var stringsLeftAsBytes = false;
+        MemoryMarshal.TryGetArray(payload, out var record);
         var fields = schema.Fields;
         for (var f = 0; f < fields.Count; f++)
         {
@@ -213,11 +215,13 @@ internal static class ArrowBatchCodec
             }
             else
             {
-                ReadColumn(field, column, events, errors);
+                var valuesStart = field.Type == FieldType.String && field.EnumUtf8 is null ? ValuesStartInRecord(record, column) : -1;
+                stringsLeftAsBytes |= valuesStart >= 0;
+                ReadColumn(field, column, events, errors, valuesStart);
             }
         }
 
-        var keepRecord = !skipped.IsEmpty;
+        var keepRecord = !skipped.IsEmpty || stringsLeftAsBytes;
         for (var r = 0; r < length; r++)
         {
             var error = errors[r] ?? FieldValidator.CheckRequired(schema, events[r].PresentMask | (skipped.IsEmpty ? 0 : skipped[r]));
@@ -237,6 +241,12 @@ internal static class ArrowBatchCodec
             }
         }
     }
+
+    /// <summary>Where a UTF-8 column's values start in the record, when they lie in the record's own array; else -1.</summary>
+    private static int ValuesStartInRecord(ArraySegment<byte> record, ArrowColumn column) =>
+        column.Kind == ArrowColumnKind.Utf8 && record.Array is not null && MemoryMarshal.TryGetArray(column.Values, out var values) && ReferenceEquals(values.Array, record.Array)
+            ? values.Offset - record.Offset
+            : -1;
 
     /// <summary>Checks a string column no rule reads as <see cref="ReadColumn"/> would, marking where it has values, without making strings.</summary>
     private static void CheckSkippedColumn(FieldDefinition field, ArrowColumn column, Span<string?> errors, Span<ulong> present)
@@ -265,11 +275,15 @@ internal static class ArrowBatchCodec
                 continue;
             }
 
-            errors[r] = FieldValidator.CheckStringLength(field, Encoding.UTF8.GetCharCount(value));
+            errors[r] = FieldValidator.CheckUtf8Length(field, value);
         }
     }
 
-    private static void ReadColumn(FieldDefinition field, ArrowColumn column, Span<CityEvent> events, Span<string?> errors)
+    /// <summary>
+    /// Reads a column into the events. With <paramref name="valuesStart"/> at or above 0 (free-text strings lying in the record's array),
+    /// strings are left as UTF-8 bytes of the record (<see cref="CityEvent.SetStringBytes"/>) to be made when a rule first reads them.
+    /// </summary>
+    private static void ReadColumn(FieldDefinition field, ArrowColumn column, Span<CityEvent> events, Span<string?> errors, int valuesStart)
     {
         var index = field.Index;
         var validity = column.Validity.Span;
@@ -299,6 +313,13 @@ internal static class ArrowBatchCodec
                             events[r].SetString(index, interned);
                         }
 
+                        continue;
+                    }
+
+                    if (valuesStart >= 0)
+                    {
+                        errors[r] = FieldValidator.CheckUtf8Length(field, value);
+                        events[r].SetStringBytes(index, valuesStart + offsets[first + r], value.Length);
                         continue;
                     }
 

@@ -40,6 +40,20 @@ internal static class FieldValidator
         return null;
     }
 
+    /// <summary>
+    /// <see cref="CheckStringLength"/> of a UTF-8 value, counting its characters only when its byte length does not settle it: a value
+    /// of n bytes decodes to at most n and at least ⌈n/3⌉ UTF-16 characters (a replacement character stands for at most 3 bad bytes).
+    /// </summary>
+    public static string? CheckUtf8Length(FieldDefinition field, ReadOnlySpan<byte> utf8)
+    {
+        if ((field.MaxLength is not { } max || utf8.Length <= max) && (field.MinLength is not { } min || (utf8.Length + 2) / 3 >= min))
+        {
+            return null;
+        }
+
+        return CheckStringLength(field, System.Text.Encoding.UTF8.GetCharCount(utf8));
+    }
+
     /// <summary>The canonical (interned) enum string equal to the UTF-8 value, or null when the value is not allowed.</summary>
     public static string? MatchEnum(FieldDefinition field, ReadOnlySpan<byte> utf8)
     {

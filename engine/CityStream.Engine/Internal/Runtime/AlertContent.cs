@@ -23,10 +23,10 @@ internal sealed class AlertContent
         _primary = primary;
         _extras = extras;
         _evidence = evidence;
-        primary.Pinned = true;
+        primary.Pin();
         foreach (var evt in evidence)
         {
-            evt.Pinned = true;
+            evt.Pin();
         }
     }
 
@@ -38,7 +38,7 @@ internal sealed class AlertContent
         _primary = primary;
         _extras = extras;
         _image = evidence;
-        primary.Pinned = true;
+        primary.Pin();
     }
 
     /// <summary>The window's evidence as bytes, when the alert has it so: its JSON can be written from them without making the events.</summary>

@@ -1,0 +1,133 @@
+using System.Text;
+using CityStream.Engine.Internal.Codec;
+
+namespace CityStream.Engine.Tests.Decoding;
+
+/// <summary>
+/// An Arrow row's free-text strings stay UTF-8 bytes of its record until a rule reads them; an event kept in state or by an alert makes
+/// them first, because the batched Kafka host decodes each record from a buffer it overwrites with the next poll.
+/// </summary>
+public sealed class ArrowStringTests
+{
+    private static readonly SourceSchema Hotline = HotlineGasPack.Hotline;
+    private static readonly EventOrigin Origin = new("city.hotline", 0, 7);
+
+    private static CityEvent Ticket(long ts, string category, string grid, string text = "燃气味 near the east gate 🔥") => TestEvents.Make("hotline",
+        ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", text), ("district", "崇川区"), ("grid", grid));
+
+    private static CityEvent DecodeOne(byte[] buffer, RuleRuntime? runtime = null)
+    {
+        var batch = new DecodedBatch();
+        EventCodec.Decode(Hotline, buffer, ContentTypes.Arrow, Origin, batch, runtime?.FieldsRead(Hotline) ?? ulong.MaxValue);
+        return Assert.Single(batch.Events);
+    }
+
+    [Fact]
+    public void Strings_of_an_arrow_row_are_made_when_first_read_and_equal_those_written()
+    {
+        var written = Ticket(TestEvents.T0, "gas_smell", "G0412");
+
+        var evt = DecodeOne(EventCodec.ToArrowBatch([written]));
+
+        Assert.True(evt.HasUnreadStrings);
+        foreach (var field in Hotline.Fields)
+        {
+            Assert.Equal(written.GetValue(field), evt.GetValue(field));
+        }
+
+        Assert.False(evt.HasUnreadStrings);
+        Assert.Equal("t-" + TestEvents.T0, evt.Id);
+    }
+
+    [Fact]
+    public void An_arrow_event_an_alert_refers_to_keeps_its_strings_after_its_record_is_overwritten()
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: hotline.gas
+                kind: match
+                source: hotline
+                where: category == 'gas_smell'
+                key: grid
+                alert: { title: "ticket in {grid}", message: "{district}: {text}" }
+            """;
+        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var output = new RuntimeOutput();
+        var buffer = EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "gas_smell", "G0412")]);
+
+        runtime.Process(DecodeOne(buffer, runtime), output);
+        buffer.AsSpan().Clear();
+
+        var alert = Assert.Single(output.Alerts);
+        Assert.Equal("ticket in G0412", alert.Title);
+        Assert.Equal("崇川区: 燃气味 near the east gate 🔥", alert.Message);
+        var evidence = Assert.Single(alert.Evidence);
+        Assert.Equal("t-" + TestEvents.T0, evidence.EventId);
+        Assert.Equal("崇川区", evidence.Fields["district"]);
+    }
+
+    [Fact]
+    public void An_arrow_event_kept_in_state_keeps_its_strings_after_its_record_is_overwritten()
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: hotline.noise-then-gas
+                kind: sequence
+                steps:
+                  - { name: noise, source: hotline, where: category == 'noise', key: grid }
+                  - { name: gas, source: hotline, where: category == 'gas_smell', key: grid }
+                within: 10m
+                alert: { title: "gas after noise in {grid}", message: "{district}: {text}" }
+            """;
+        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var output = new RuntimeOutput();
+        var first = EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间")]);
+        var buffer = first.ToArray();
+
+        runtime.Process(DecodeOne(buffer, runtime), output);
+        buffer.AsSpan().Clear();
+        runtime.Process(DecodeOne(EventCodec.ToArrowBatch([Ticket(TestEvents.T0 + 1000, "gas_smell", "G0412")]), runtime), output);
+
+        var alert = Assert.Single(output.Alerts);
+        Assert.Equal("gas after noise in G0412", alert.Title);
+        Assert.Equal(["t-" + TestEvents.T0, "t-" + (TestEvents.T0 + 1000)], alert.Evidence.Select(e => e.EventId));
+        Assert.Equal("loud music 夜间", alert.Evidence[0].Fields["text"]);
+        Assert.Equal("崇川区", alert.Evidence[0].Fields["district"]);
+    }
+
+    [Fact]
+    public void An_event_nothing_kept_still_reads_its_strings_after_the_rules_have_seen_it()
+    {
+        var runtime = HotlineGasPack.Runtime();
+        var evt = DecodeOne(EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "noise", "X0001")]));
+
+        runtime.Process(evt, new RuntimeOutput());
+
+        Assert.Equal("燃气味 near the east gate 🔥", evt.GetString(Hotline.Field("text")!.Index));
+        Assert.Equal("崇川区", evt.GetString(Hotline.Field("district")!.Index));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("崇川区崇川区")]
+    [InlineData("🔥🔥🔥")]
+    [InlineData("a崇🔥b")]
+    public void A_utf8_length_check_gives_what_counting_the_characters_gives(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        byte[][] values = [utf8, [.. utf8, 0xFF], [0xE5, 0xB4], [.. utf8, 0xF0, 0x9F, 0x94]];
+        foreach (var value in values)
+        {
+            for (var limit = 0; limit <= 14; limit++)
+            {
+                var field = new FieldDefinition("f", 0, FieldType.String, "test") { MinLength = limit, MaxLength = limit + 1 };
+                var counted = FieldValidator.CheckStringLength(field, Encoding.UTF8.GetCharCount(value));
+
+                Assert.Equal(counted, FieldValidator.CheckUtf8Length(field, value));
+            }
+        }
+    }
+}
