@@ -21,7 +21,10 @@ public static class EventCodec
 
     /// <summary>Decodes one record of a source into <paramref name="output"/>; counts events in and dead letters.</summary>
     /// <param name="schema">The source the record's topic carries.</param>
-    /// <param name="payload">The record value.</param>
+    /// <param name="payload">
+    /// The record value. The events may make their string values from it when first read: leave it as it is until they have been run
+    /// through the rules (<see cref="RuleRuntime.Process"/>) and read, or dropped. Events kept in rule state or by an alert no longer need it.
+    /// </param>
     /// <param name="contentType">The <c>content-type</c> header, or null for JSON.</param>
     /// <param name="origin">Where the record was read from.</param>
     /// <param name="output">Receives events and dead letters (appended).</param>
@@ -41,7 +44,7 @@ public static class EventCodec
         var lettersBefore = output.DeadLetters.Count;
         if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
         {
-            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var leftOut, keep: keep, recycled: output);
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var keepRecord, keep: keep, recycled: output, stringsAsBytes: true);
             if (evt is null)
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));
@@ -49,7 +52,7 @@ public static class EventCodec
             else
             {
                 evt.Origin = origin;
-                if (leftOut)
+                if (keepRecord)
                 {
                     evt.SourceRecord = payload;
                 }

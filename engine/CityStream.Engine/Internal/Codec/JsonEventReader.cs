@@ -16,13 +16,15 @@ internal static class JsonEventReader
     /// <summary>
     /// Decodes an event; on failure returns null with the dead-letter reason and detail. String values of fields outside
     /// <c>keep</c> (bit = field index) are checked like any other but not turned into strings (the caller then keeps the record
-    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter, <c>leftOut</c> says whether any was left out); numbers and booleans cost nothing to keep.
+    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter); numbers and booleans cost nothing to keep. With
+    /// <paramref name="stringsAsBytes"/>, the kept strings without escapes are left as UTF-8 bytes of <paramref name="json"/>, made when
+    /// first read (<see cref="CityEvent.SetStringBytes"/>). <c>keepRecord</c> says whether the caller must keep the record for either.
     /// </summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null)
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool keepRecord, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null, bool stringsAsBytes = false)
     {
         reason = string.Empty;
         detail = string.Empty;
-        leftOut = false;
+        keepRecord = false;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
         {
@@ -57,7 +59,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
-                    leftOut = skipped != 0;
+                    keepRecord = skipped != 0 || evt.HasUnreadStrings;
                     return evt;
                 }
 
@@ -92,7 +94,9 @@ internal static class JsonEventReader
                 }
                 else
                 {
-                    error = ReadValue(field, ref reader, evt);
+                    error = field.Type == FieldType.String && stringsAsBytes && TryLeaveAsBytes(field, ref reader, evt, json, out var checkError)
+                        ? checkError
+                        : ReadValue(field, ref reader, evt);
                 }
 
                 if (error is not null)
@@ -232,6 +236,36 @@ internal static class JsonEventReader
         }
 
         return error;
+    }
+
+    /// <summary>
+    /// Leaves a free-text string value without escapes as its UTF-8 bytes in <paramref name="json"/>, checked as <see cref="ReadString"/>
+    /// checks it; false (nothing done) for anything else.
+    /// </summary>
+    private static bool TryLeaveAsBytes(FieldDefinition field, ref Utf8JsonReader reader, CityEvent evt, ReadOnlySpan<byte> json, out string? error)
+    {
+        error = null;
+        if (reader.TokenType != JsonTokenType.String || field.Enum is not null || reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return false;
+        }
+
+        var value = reader.ValueSpan;
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            // As GetString would: the record is malformed JSON.
+            throw new InvalidOperationException($"field '{field.Name}': the string is not valid UTF-8");
+        }
+
+        error = FieldValidator.CheckUtf8Length(field, value);
+        if (error is null)
+        {
+            var start = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(json), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(value));
+            evt.SetStringBytes(field.Index, start, value.Length);
+        }
+
+        return true;
     }
 
     /// <summary>Checks a string value no rule reads as <see cref="ReadString"/> would, without making a string of it when it can.</summary>

@@ -4,10 +4,11 @@ using CityStream.Engine.Internal.Codec;
 namespace CityStream.Engine.Tests.Decoding;
 
 /// <summary>
-/// An Arrow row's free-text strings stay UTF-8 bytes of its record until a rule reads them; an event kept in state or by an alert makes
-/// them first, because the batched Kafka host decodes each record from a buffer it overwrites with the next poll.
+/// A decoded event's free-text strings (an Arrow row's, a JSON event's without escapes) stay UTF-8 bytes of its record until a rule reads
+/// them; an event kept in state or by an alert makes them first, because the batched Kafka host decodes each record from a buffer it
+/// overwrites with the next poll.
 /// </summary>
-public sealed class ArrowStringTests
+public sealed class StringsAsBytesTests
 {
     private static readonly SourceSchema Hotline = HotlineGasPack.Hotline;
     private static readonly EventOrigin Origin = new("city.hotline", 0, 7);
@@ -15,19 +16,23 @@ public sealed class ArrowStringTests
     private static CityEvent Ticket(long ts, string category, string grid, string text = "燃气味 near the east gate 🔥") => TestEvents.Make("hotline",
         ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", text), ("district", "崇川区"), ("grid", grid));
 
-    private static CityEvent DecodeOne(byte[] buffer, RuleRuntime? runtime = null)
+    private static byte[] Record(CityEvent evt, bool arrow) => arrow ? EventCodec.ToArrowBatch([evt]) : EventCodec.ToJson(evt);
+
+    private static CityEvent DecodeOne(byte[] buffer, bool arrow, RuleRuntime? runtime = null)
     {
         var batch = new DecodedBatch();
-        EventCodec.Decode(Hotline, buffer, ContentTypes.Arrow, Origin, batch, runtime?.FieldsRead(Hotline) ?? ulong.MaxValue);
+        EventCodec.Decode(Hotline, buffer, arrow ? ContentTypes.Arrow : ContentTypes.Json, Origin, batch, runtime?.FieldsRead(Hotline) ?? ulong.MaxValue);
         return Assert.Single(batch.Events);
     }
 
-    [Fact]
-    public void Strings_of_an_arrow_row_are_made_when_first_read_and_equal_those_written()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Strings_are_made_when_first_read_and_equal_those_written(bool arrow)
     {
         var written = Ticket(TestEvents.T0, "gas_smell", "G0412");
 
-        var evt = DecodeOne(EventCodec.ToArrowBatch([written]));
+        var evt = DecodeOne(Record(written, arrow), arrow);
 
         Assert.True(evt.HasUnreadStrings);
         foreach (var field in Hotline.Fields)
@@ -39,8 +44,10 @@ public sealed class ArrowStringTests
         Assert.Equal("t-" + TestEvents.T0, evt.Id);
     }
 
-    [Fact]
-    public void An_arrow_event_an_alert_refers_to_keeps_its_strings_after_its_record_is_overwritten()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_event_an_alert_refers_to_keeps_its_strings_after_its_record_is_overwritten(bool arrow)
     {
         const string pack = """
             pack: hotline
@@ -54,21 +61,25 @@ public sealed class ArrowStringTests
             """;
         var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
         var output = new RuntimeOutput();
-        var buffer = EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "gas_smell", "G0412")]);
+        var buffer = Record(Ticket(TestEvents.T0, "gas_smell", "G0412", text: "燃气味 near the east gate"), arrow);
+        var evt = DecodeOne(buffer, arrow, runtime);
+        Assert.True(evt.HasUnreadStrings);
 
-        runtime.Process(DecodeOne(buffer, runtime), output);
+        runtime.Process(evt, output);
         buffer.AsSpan().Clear();
 
         var alert = Assert.Single(output.Alerts);
         Assert.Equal("ticket in G0412", alert.Title);
-        Assert.Equal("崇川区: 燃气味 near the east gate 🔥", alert.Message);
+        Assert.Equal("崇川区: 燃气味 near the east gate", alert.Message);
         var evidence = Assert.Single(alert.Evidence);
         Assert.Equal("t-" + TestEvents.T0, evidence.EventId);
         Assert.Equal("崇川区", evidence.Fields["district"]);
     }
 
-    [Fact]
-    public void An_arrow_event_kept_in_state_keeps_its_strings_after_its_record_is_overwritten()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_event_kept_in_state_keeps_its_strings_after_its_record_is_overwritten(bool arrow)
     {
         const string pack = """
             pack: hotline
@@ -83,12 +94,11 @@ public sealed class ArrowStringTests
             """;
         var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
         var output = new RuntimeOutput();
-        var first = EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间")]);
-        var buffer = first.ToArray();
+        var buffer = Record(Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间"), arrow);
 
-        runtime.Process(DecodeOne(buffer, runtime), output);
+        runtime.Process(DecodeOne(buffer, arrow, runtime), output);
         buffer.AsSpan().Clear();
-        runtime.Process(DecodeOne(EventCodec.ToArrowBatch([Ticket(TestEvents.T0 + 1000, "gas_smell", "G0412")]), runtime), output);
+        runtime.Process(DecodeOne(Record(Ticket(TestEvents.T0 + 1000, "gas_smell", "G0412"), arrow), arrow, runtime), output);
 
         var alert = Assert.Single(output.Alerts);
         Assert.Equal("gas after noise in G0412", alert.Title);
@@ -97,16 +107,30 @@ public sealed class ArrowStringTests
         Assert.Equal("崇川区", alert.Evidence[0].Fields["district"]);
     }
 
-    [Fact]
-    public void An_event_nothing_kept_still_reads_its_strings_after_the_rules_have_seen_it()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_event_nothing_kept_still_reads_its_strings_after_the_rules_have_seen_it(bool arrow)
     {
         var runtime = HotlineGasPack.Runtime();
-        var evt = DecodeOne(EventCodec.ToArrowBatch([Ticket(TestEvents.T0, "noise", "X0001")]));
+        var evt = DecodeOne(Record(Ticket(TestEvents.T0, "noise", "X0001"), arrow), arrow);
 
         runtime.Process(evt, new RuntimeOutput());
 
         Assert.Equal("燃气味 near the east gate 🔥", evt.GetString(Hotline.Field("text")!.Index));
         Assert.Equal("崇川区", evt.GetString(Hotline.Field("district")!.Index));
+    }
+
+    [Fact]
+    public void A_json_string_with_escapes_is_made_at_once_and_one_without_is_left_as_bytes()
+    {
+        var json = """{"id":"t-1","ts":1700000000000,"category":"noise","text":"say \"gas\" \u5d07","district":"崇川区"}"""u8.ToArray();
+
+        var evt = DecodeOne(json, arrow: false);
+        json.AsSpan().Clear();
+
+        Assert.Equal("say \"gas\" 崇", evt.GetString(Hotline.Field("text")!.Index));
+        Assert.True(evt.HasUnreadStrings);
     }
 
     [Theory]
