@@ -64,13 +64,13 @@ public sealed class CityEvent
     /// <summary>Sets a string field.</summary>
     public void SetString(int index, string value)
     {
-        _slots[index].String = value;
+        _slots[index] = new Slot { String = value };
         _present |= 1UL << index;
         _unread &= ~(1UL << index);
     }
 
     /// <summary>
-    /// Sets a string field to UTF-8 bytes of <see cref="SourceRecord"/> (set first), made into a string when first read: most decoded
+    /// Sets a string field to UTF-8 bytes of <see cref="SourceRecord"/> (set before the event is read), made into a string when first read: most decoded
     /// events are looked at by a condition or two and dropped, and making their strings was a fifth of all-packs Arrow decoding
     /// (benchmarks/RESULTS.md round 10). The bytes must stay as they are until the event is done with (<see cref="ReadStrings"/>).
     /// </summary>
@@ -95,9 +95,16 @@ public sealed class CityEvent
 
     private string ReadString(int index)
     {
+        // The packed bytes stay in the slot's number: a reader on another thread that still sees the field unread then either finds
+        // the string made or makes an equal one, never reads a half-written slot as bytes.
+        if (_slots[index].String is { } made)
+        {
+            return made;
+        }
+
         var packed = BitConverter.DoubleToInt64Bits(_slots[index].Number);
         var text = System.Text.Encoding.UTF8.GetString(SourceRecord.Span.Slice((int)(packed >> 32), (int)(uint)packed));
-        _slots[index] = new Slot { String = text };
+        _slots[index].String = text;
         _unread &= ~(1UL << index);
         return text;
     }
@@ -127,6 +134,7 @@ public sealed class CityEvent
         Origin = default;
         SourceRecord = default;
         SourceRecordIsArrow = false;
+        FieldsLeftOut = false;
     }
 
     /// <summary>
@@ -139,6 +147,9 @@ public sealed class CityEvent
 
     /// <summary>Whether <see cref="SourceRecord"/> is an Arrow stream.</summary>
     internal bool SourceRecordIsArrow { get; set; }
+
+    /// <summary>Whether the decoder left some field's value out (not only strings as bytes): a late dead letter then needs the record.</summary>
+    internal bool FieldsLeftOut { get; set; }
 
     /// <summary>
     /// Drops the values of fields outside <paramref name="keep"/>: the runtime calls it, after every rule has seen the

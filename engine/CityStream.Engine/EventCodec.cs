@@ -21,10 +21,7 @@ public static class EventCodec
 
     /// <summary>Decodes one record of a source into <paramref name="output"/>; counts events in and dead letters.</summary>
     /// <param name="schema">The source the record's topic carries.</param>
-    /// <param name="payload">
-    /// The record value. The events may make their string values from it when first read: leave it as it is until they have been run
-    /// through the rules (<see cref="RuleRuntime.Process"/>) and read, or dropped. Events kept in rule state or by an alert no longer need it.
-    /// </param>
+    /// <param name="payload">The record value.</param>
     /// <param name="contentType">The <c>content-type</c> header, or null for JSON.</param>
     /// <param name="origin">Where the record was read from.</param>
     /// <param name="output">Receives events and dead letters (appended).</param>
@@ -32,11 +29,13 @@ public static class EventCodec
         Decode(schema, payload, contentType, origin, output, ulong.MaxValue);
 
     /// <summary>
-    /// As <see cref="Decode(SourceSchema, ReadOnlyMemory{byte}, string?, EventOrigin, DecodedBatch)"/>, but a JSON event keeps the string
+    /// As <see cref="Decode(SourceSchema, ReadOnlyMemory{byte}, string?, EventOrigin, DecodedBatch)"/>, but an event keeps the string
     /// values of the fields in <paramref name="keep"/> only (<see cref="RuleRuntime.FieldsRead"/>); the others are validated all the same,
-    /// and a late dead letter of the event carries the record as it came.
+    /// and a late dead letter of the event carries the record as it came. Those in <paramref name="asBytes"/>
+    /// (<see cref="RuleRuntime.StringsReadLater"/>) may stay UTF-8 bytes of <paramref name="payload"/> until first read: the caller leaves
+    /// the payload as it is until the runtime has processed the events (which then make the strings of those it keeps).
     /// </summary>
-    internal static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output, ulong keep)
+    internal static void Decode(SourceSchema schema, ReadOnlyMemory<byte> payload, string? contentType, EventOrigin origin, DecodedBatch output, ulong keep, ulong asBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(output);
@@ -44,7 +43,7 @@ public static class EventCodec
         var lettersBefore = output.DeadLetters.Count;
         if (contentType is null || contentType.StartsWith(ContentTypes.Json, StringComparison.OrdinalIgnoreCase))
         {
-            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var keepRecord, keep: keep, recycled: output, stringsAsBytes: true);
+            var evt = JsonEventReader.Read(schema, payload.Span, out var reason, out var detail, out var leftOut, keep: keep, recycled: output, asBytes: asBytes);
             if (evt is null)
             {
                 output.DeadLetters.Add(new DeadLetter(schema.Name, reason, detail, origin, payload));
@@ -52,7 +51,8 @@ public static class EventCodec
             else
             {
                 evt.Origin = origin;
-                if (keepRecord)
+                evt.FieldsLeftOut = leftOut;
+                if (leftOut || evt.HasUnreadStrings)
                 {
                     evt.SourceRecord = payload;
                 }
@@ -62,7 +62,7 @@ public static class EventCodec
         }
         else if (contentType.StartsWith(ContentTypes.Arrow, StringComparison.OrdinalIgnoreCase))
         {
-            ArrowBatchCodec.Read(schema, payload, origin, output, keep);
+            ArrowBatchCodec.Read(schema, payload, origin, output, keep, asBytes);
         }
         else
         {
@@ -85,8 +85,9 @@ public static class EventCodec
     internal static byte[] ToCompleteJson(CityEvent evt)
     {
         var record = evt.SourceRecord;
-        if (record.IsEmpty)
+        if (record.IsEmpty || !evt.FieldsLeftOut)
         {
+            // Strings still held as bytes are made from the record, which is there until the runtime is done with the event.
             return ToJson(evt);
         }
 

@@ -71,7 +71,7 @@ public sealed class InProcessHost
             var eventsBefore = _decoded.Events.Count;
             var lettersBefore = _decoded.DeadLetters.Count;
             // As the Kafka host: only the strings some rule reads become strings (a late dead letter still carries the whole event).
-            EventCodec.Decode(schema, record.Value, record.ContentType, origin, _decoded, Runtime.FieldsRead(schema));
+            EventCodec.Decode(schema, record.Value, record.ContentType, origin, _decoded, Runtime.FieldsRead(schema), Runtime.StringsReadLater(schema));
             EventsIn += _decoded.Events.Count - eventsBefore + _decoded.DeadLetters.Count - lettersBefore;
         }
 

@@ -33,6 +33,7 @@ public sealed partial class RuleRuntime
     private readonly RuntimeContext _context;
     private Dictionary<SourceSchema, IRuleOperator[]> _operatorsBySource = [];
     private Dictionary<SourceSchema, ulong> _keepBySource = [];
+    private Dictionary<SourceSchema, ulong> _readLaterBySource = [];
     private SourceSchema? _routedSchema;
     private IRuleOperator[]? _routedOperators;
     private ulong _routedKeep;
@@ -92,6 +93,7 @@ public sealed partial class RuleRuntime
 
         _operatorsBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         _keepBySource = bySource.ToDictionary(kv => kv.Key, kv => kv.Value.Aggregate(0UL, (mask, op) => mask | op.Rule.EvidenceMask(kv.Key)));
+        _readLaterBySource = bySource.ToDictionary(kv => kv.Key, kv => _keepBySource[kv.Key] & ~ReadFirst(kv.Key, kv.Value));
         _routedSchema = null;
         Rules = rules;
     }
@@ -132,6 +134,34 @@ public sealed partial class RuleRuntime
     /// templates, aggregates, evidence, location. A decoder may leave the other string values out (<see cref="EventCodec"/>).
     /// </summary>
     internal ulong FieldsRead(SourceSchema schema) => _keepBySource.GetValueOrDefault(schema);
+
+    /// <summary>
+    /// The string fields (bit = field index) of <paramref name="schema"/> that the rules read only for the events a condition lets
+    /// through (keys, templates, evidence): a decoder may leave them as UTF-8 bytes of the record, to be made when first read. The others
+    /// in <see cref="FieldsRead"/> are read for every event (a condition, the key of a rule without one), where making them at once is
+    /// cheaper than checking them first and making them next.
+    /// </summary>
+    internal ulong StringsReadLater(SourceSchema schema) => _readLaterBySource.GetValueOrDefault(schema);
+
+    private static ulong ReadFirst(SourceSchema schema, List<IRuleOperator> operators)
+    {
+        var mask = 0UL;
+        foreach (var op in operators)
+        {
+            foreach (var step in op.Rule.Steps)
+            {
+                if (ReferenceEquals(step.Source, schema))
+                {
+                    foreach (var field in step.Where?.FieldsRead ?? step.Key.Fields)
+                    {
+                        mask |= 1UL << field.Index;
+                    }
+                }
+            }
+        }
+
+        return mask;
+    }
 
     /// <summary>Runs one event through the rules of its source, appending alerts (and a dead letter if it is late) to <paramref name="output"/>.</summary>
     public void Process(CityEvent evt, RuntimeOutput output)
@@ -175,19 +205,25 @@ public sealed partial class RuleRuntime
 
         if (_routedOperators is { } operators)
         {
-            foreach (var op in operators)
+            try
             {
-                op.OnEvent(evt, _context);
+                foreach (var op in operators)
+                {
+                    op.OnEvent(evt, _context);
+                }
             }
-
-            if (evt.Retained)
+            finally
             {
-                evt.Strip(_routedKeep);
-                _locationNames.Share(evt);
-            }
-            else if (evt.Pinned)
-            {
-                evt.SourceRecord = default;
+                // Even when a rule failed: an operator before it may have kept the event, which must not go on reading its record.
+                if (evt.Retained)
+                {
+                    evt.Strip(_routedKeep);
+                    _locationNames.Share(evt);
+                }
+                else if (evt.Pinned)
+                {
+                    evt.SourceRecord = default;
+                }
             }
         }
 

@@ -82,10 +82,11 @@ internal static class InProcessMeasurements
         var origin = new EventOrigin(schema.Topic, 0, 0);
         // As both hosts decode: only the strings the rules read (runtime null: the hand-written count, which reads the key only).
         var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
+        var asBytes = runtime?.StringsReadLater(schema) ?? 0;
         void Step(byte[] record)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, record, null, origin, decoded, keep);
+            EventCodec.Decode(schema, record, null, origin, decoded, keep, asBytes);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)
@@ -134,10 +135,11 @@ internal static class InProcessMeasurements
         var schema = PeerWorkload.Schema;
         var origin = new EventOrigin(schema.Topic, 0, 0);
         var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
+        var asBytes = runtime?.StringsReadLater(schema) ?? 0;
         long Step(byte[] batch)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, batch, ContentTypes.Arrow, origin, decoded, keep);
+            EventCodec.Decode(schema, batch, ContentTypes.Arrow, origin, decoded, keep, asBytes);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)

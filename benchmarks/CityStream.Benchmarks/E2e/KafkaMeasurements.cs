@@ -40,10 +40,11 @@ internal static class KafkaMeasurements
         var decoded = new DecodedBatch();
         var schema = PeerWorkload.Schema;
         var keep = runtime?.FieldsRead(schema) ?? ulong.MaxValue;
+        var asBytes = runtime?.StringsReadLater(schema) ?? 0;
         int Step(ConsumeResult<byte[], byte[]> r)
         {
             decoded.Clear();
-            EventCodec.Decode(schema, r.Message.Value, arrow ? ContentTypes.Arrow : null, new EventOrigin(r.Topic, r.Partition.Value, r.Offset.Value), decoded, keep);
+            EventCodec.Decode(schema, r.Message.Value, arrow ? ContentTypes.Arrow : null, new EventOrigin(r.Topic, r.Partition.Value, r.Offset.Value), decoded, keep, asBytes);
             foreach (var e in decoded.Events)
             {
                 if (runtime is null)

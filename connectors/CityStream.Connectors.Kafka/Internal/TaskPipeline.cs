@@ -17,6 +17,7 @@ internal sealed class TaskPipeline
     private string? _lastTopic;
     private SourceSchema? _lastSchema;
     private ulong _lastKeep;
+    private ulong _lastAsBytes;
 
     public TaskPipeline(RuleHostContext host)
     {
@@ -62,8 +63,9 @@ internal sealed class TaskPipeline
         }
         else
         {
-            // Only the string fields some rule reads are materialised; a late dead letter still carries the whole record.
-            EventCodec.Decode(schema, payload, contentType, origin, _decoded, _lastKeep);
+            // Only the string fields some rule reads are materialised, those read past a condition only when read; a late dead letter
+            // still carries the whole record. The payload stays as it is until the runtime has processed the events (below).
+            EventCodec.Decode(schema, payload, contentType, origin, _decoded, _lastKeep, _lastAsBytes);
             if (valueReused && _decoded.DeadLetters.Count > 0)
             {
                 DeadLetterPayloads.CopyOut(_decoded.DeadLetters, payload);
@@ -114,6 +116,7 @@ internal sealed class TaskPipeline
         {
             _lastSchema = _host.Schemas.ByTopic(topic, _host.TopicPrefix);
             _lastKeep = _lastSchema is null ? 0 : _runtime.FieldsRead(_lastSchema);
+            _lastAsBytes = _lastSchema is null ? 0 : _runtime.StringsReadLater(_lastSchema);
             _lastTopic = topic;
         }
 

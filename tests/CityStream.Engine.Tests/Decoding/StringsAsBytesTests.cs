@@ -18,10 +18,18 @@ public sealed class StringsAsBytesTests
 
     private static byte[] Record(CityEvent evt, bool arrow) => arrow ? EventCodec.ToArrowBatch([evt]) : EventCodec.ToJson(evt);
 
-    private static CityEvent DecodeOne(byte[] buffer, bool arrow, RuleRuntime? runtime = null)
+    /// <summary>
+    /// Decodes a record as the hosts do (the runtime's <see cref="RuleRuntime.FieldsRead"/> and <see cref="RuleRuntime.StringsReadLater"/>;
+    /// without a runtime every string may stay bytes) from the middle of <paramref name="buffer"/>, as the Kafka host reads each record
+    /// from a buffer it reuses; the test then overwrites the buffer.
+    /// </summary>
+    private static CityEvent DecodeOne(byte[] record, bool arrow, out byte[] buffer, RuleRuntime? runtime = null)
     {
+        buffer = new byte[record.Length + 29];
+        record.CopyTo(buffer, 13);
         var batch = new DecodedBatch();
-        EventCodec.Decode(Hotline, buffer, arrow ? ContentTypes.Arrow : ContentTypes.Json, Origin, batch, runtime?.FieldsRead(Hotline) ?? ulong.MaxValue);
+        EventCodec.Decode(Hotline, buffer.AsMemory(13, record.Length), arrow ? ContentTypes.Arrow : ContentTypes.Json, Origin, batch,
+            runtime?.FieldsRead(Hotline) ?? ulong.MaxValue, runtime?.StringsReadLater(Hotline) ?? ulong.MaxValue);
         return Assert.Single(batch.Events);
     }
 
@@ -32,7 +40,7 @@ public sealed class StringsAsBytesTests
     {
         var written = Ticket(TestEvents.T0, "gas_smell", "G0412");
 
-        var evt = DecodeOne(Record(written, arrow), arrow);
+        var evt = DecodeOne(Record(written, arrow), arrow, out _);
 
         Assert.True(evt.HasUnreadStrings);
         foreach (var field in Hotline.Fields)
@@ -61,8 +69,7 @@ public sealed class StringsAsBytesTests
             """;
         var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
         var output = new RuntimeOutput();
-        var buffer = Record(Ticket(TestEvents.T0, "gas_smell", "G0412", text: "燃气味 near the east gate"), arrow);
-        var evt = DecodeOne(buffer, arrow, runtime);
+        var evt = DecodeOne(Record(Ticket(TestEvents.T0, "gas_smell", "G0412", text: "燃气味 near the east gate"), arrow), arrow, out var buffer, runtime);
         Assert.True(evt.HasUnreadStrings);
 
         runtime.Process(evt, output);
@@ -94,11 +101,12 @@ public sealed class StringsAsBytesTests
             """;
         var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
         var output = new RuntimeOutput();
-        var buffer = Record(Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间"), arrow);
+        var first = DecodeOne(Record(Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间"), arrow), arrow, out var buffer, runtime);
+        Assert.True(first.HasUnreadStrings);
 
-        runtime.Process(DecodeOne(buffer, arrow, runtime), output);
+        runtime.Process(first, output);
         buffer.AsSpan().Clear();
-        runtime.Process(DecodeOne(Record(Ticket(TestEvents.T0 + 1000, "gas_smell", "G0412"), arrow), arrow, runtime), output);
+        runtime.Process(DecodeOne(Record(Ticket(TestEvents.T0 + 1000, "gas_smell", "G0412"), arrow), arrow, out _, runtime), output);
 
         var alert = Assert.Single(output.Alerts);
         Assert.Equal("gas after noise in G0412", alert.Title);
@@ -113,7 +121,7 @@ public sealed class StringsAsBytesTests
     public void An_event_nothing_kept_still_reads_its_strings_after_the_rules_have_seen_it(bool arrow)
     {
         var runtime = HotlineGasPack.Runtime();
-        var evt = DecodeOne(Record(Ticket(TestEvents.T0, "noise", "X0001"), arrow), arrow);
+        var evt = DecodeOne(Record(Ticket(TestEvents.T0, "noise", "X0001"), arrow), arrow, out _);
 
         runtime.Process(evt, new RuntimeOutput());
 
@@ -126,11 +134,61 @@ public sealed class StringsAsBytesTests
     {
         var json = """{"id":"t-1","ts":1700000000000,"category":"noise","text":"say \"gas\" \u5d07","district":"崇川区"}"""u8.ToArray();
 
-        var evt = DecodeOne(json, arrow: false);
-        json.AsSpan().Clear();
+        var evt = DecodeOne(json, arrow: false, out var buffer);
+        buffer.AsSpan().Clear();
 
         Assert.Equal("say \"gas\" 崇", evt.GetString(Hotline.Field("text")!.Index));
         Assert.True(evt.HasUnreadStrings);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Strings_a_condition_reads_and_events_decoded_through_the_public_api_are_made_at_once(bool arrow)
+    {
+        var runtime = HotlineGasPack.Runtime(); // where: grid.startsWith('G')
+        var record = Record(Ticket(TestEvents.T0, "noise", "G0412"), arrow);
+
+        var forRules = DecodeOne(record, arrow, out var buffer, runtime);
+        var batch = new DecodedBatch();
+        EventCodec.Decode(Hotline, record, arrow ? ContentTypes.Arrow : ContentTypes.Json, Origin, batch);
+        buffer.AsSpan().Clear();
+        record.AsSpan().Clear();
+
+        Assert.Equal("G0412", forRules.GetString(Hotline.Field("grid")!.Index));
+        Assert.False(Assert.Single(batch.Events).HasUnreadStrings);
+        Assert.Equal("燃气味 near the east gate 🔥", batch.Events[0].GetString(Hotline.Field("text")!.Index));
+    }
+
+    [Fact]
+    public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_later()
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: hotline.per-grid
+                kind: threshold
+                source: hotline
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { tickets: count() }
+                having: tickets >= 2
+                alert: { title: "{tickets} tickets in {grid}" }
+              - id: hotline.gas
+                kind: match
+                source: hotline
+                where: category == 'gas_smell' && subject != ''
+                key: district
+                alert: { title: "gas: {text}" }
+            """;
+        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        ulong Bits(params string[] names) => names.Aggregate(0UL, (mask, name) => mask | (1UL << Hotline.Field(name)!.Index));
+
+        var later = runtime.StringsReadLater(Hotline);
+
+        Assert.Equal(0UL, later & Bits("grid", "category", "subject"));
+        Assert.Equal(Bits("district", "text"), later & Bits("district", "text"));
+        Assert.Equal(0UL, later & ~runtime.FieldsRead(Hotline));
     }
 
     [Theory]

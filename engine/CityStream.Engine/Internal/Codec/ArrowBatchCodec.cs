@@ -91,7 +91,7 @@ internal static class ArrowBatchCodec
     /// outside <paramref name="keep"/> (bit = field index) are checked but not turned into strings (the events then keep the stream
     /// for a late dead letter).
     /// </summary>
-    public static void Read(SourceSchema schema, ReadOnlyMemory<byte> payload, EventOrigin origin, DecodedBatch output, ulong keep = ulong.MaxValue)
+    public static void Read(SourceSchema schema, ReadOnlyMemory<byte> payload, EventOrigin origin, DecodedBatch output, ulong keep = ulong.MaxValue, ulong asBytes = 0)
     {
         var rowBase = 0;
         var scratch = output.ArrowScratch;
@@ -103,7 +103,7 @@ internal static class ArrowBatchCodec
             {
                 foreach (var (length, columns) in batches)
                 {
-                    ReadRows(schema, length, columns, origin, rowBase, payload, output, keep);
+                    ReadRows(schema, length, columns, origin, rowBase, payload, output, keep, asBytes);
                     rowBase += length;
                 }
 
@@ -124,7 +124,7 @@ internal static class ArrowBatchCodec
                     }
                     else
                     {
-                        ReadRows(schema, batch.Length, columns, origin, rowBase, payload, output, keep);
+                        ReadRows(schema, batch.Length, columns, origin, rowBase, payload, output, keep, asBytes);
                     }
 
                     rowBase += batch.Length;
@@ -180,7 +180,7 @@ internal static class ArrowBatchCodec
         return null;
     }
 
-    private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output, ulong keep)
+    private static void ReadRows(SourceSchema schema, int length, ArrowColumn?[] columns, EventOrigin origin, int rowBase, ReadOnlyMemory<byte> payload, DecodedBatch output, ulong keep, ulong asBytes)
     {
         var scratch = output.ArrowScratch;
         var events = scratch.Events(length);
@@ -215,7 +215,7 @@ internal static class ArrowBatchCodec
             }
             else
             {
-                var valuesStart = field.Type == FieldType.String && field.EnumUtf8 is null ? ValuesStartInRecord(record, column) : -1;
+                var valuesStart = (asBytes & (1UL << field.Index)) != 0 && field.EnumUtf8 is null ? ValuesStartInRecord(record, column) : -1;
                 stringsLeftAsBytes |= valuesStart >= 0;
                 ReadColumn(field, column, events, errors, valuesStart);
             }
@@ -231,6 +231,7 @@ internal static class ArrowBatchCodec
                 {
                     events[r].SourceRecord = payload;
                     events[r].SourceRecordIsArrow = true;
+                    events[r].FieldsLeftOut = !skipped.IsEmpty;
                 }
 
                 output.Events.Add(events[r]);

@@ -16,15 +16,15 @@ internal static class JsonEventReader
     /// <summary>
     /// Decodes an event; on failure returns null with the dead-letter reason and detail. String values of fields outside
     /// <c>keep</c> (bit = field index) are checked like any other but not turned into strings (the caller then keeps the record
-    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter); numbers and booleans cost nothing to keep. With
-    /// <paramref name="stringsAsBytes"/>, the kept strings without escapes are left as UTF-8 bytes of <paramref name="json"/>, made when
-    /// first read (<see cref="CityEvent.SetStringBytes"/>). <c>keepRecord</c> says whether the caller must keep the record for either.
+    /// in <see cref="CityEvent.SourceRecord"/> for a late dead letter); numbers and booleans cost nothing to keep. The
+    /// strings without escapes of fields in <paramref name="asBytes"/> are left as UTF-8 bytes of <paramref name="json"/>, made when first
+    /// read (<see cref="CityEvent.SetStringBytes"/>). <c>leftOut</c> says whether a field's value was left out.
     /// </summary>
-    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool keepRecord, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null, bool stringsAsBytes = false)
+    public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null, ulong asBytes = 0)
     {
         reason = string.Empty;
         detail = string.Empty;
-        keepRecord = false;
+        leftOut = false;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
         {
@@ -59,7 +59,7 @@ internal static class JsonEventReader
                         return null;
                     }
 
-                    keepRecord = skipped != 0 || evt.HasUnreadStrings;
+                    leftOut = skipped != 0;
                     return evt;
                 }
 
@@ -94,7 +94,7 @@ internal static class JsonEventReader
                 }
                 else
                 {
-                    error = field.Type == FieldType.String && stringsAsBytes && TryLeaveAsBytes(field, ref reader, evt, json, out var checkError)
+                    error = (asBytes & (1UL << field.Index)) != 0 && field.Type == FieldType.String && TryLeaveAsBytes(field, ref reader, evt, json, out var checkError)
                         ? checkError
                         : ReadValue(field, ref reader, evt);
                 }
