@@ -93,6 +93,20 @@ public sealed class CityEvent
         }
     }
 
+    /// <summary>A string field's UTF-8 bytes in <see cref="SourceRecord"/>, when its string is not made yet and the bytes are valid UTF-8 (as they then make the same string).</summary>
+    internal bool TryGetStringBytes(int index, out ReadOnlySpan<byte> utf8)
+    {
+        if ((_unread & (1UL << index)) == 0 || _slots[index].String is not null)
+        {
+            utf8 = default;
+            return false;
+        }
+
+        var packed = BitConverter.DoubleToInt64Bits(_slots[index].Number);
+        utf8 = SourceRecord.Span.Slice((int)(packed >> 32), (int)(uint)packed);
+        return System.Text.Unicode.Utf8.IsValid(utf8);
+    }
+
     private string ReadString(int index)
     {
         // The packed bytes stay in the slot's number: a reader on another thread that still sees the field unread then either finds

@@ -160,6 +160,46 @@ public sealed class StringsAsBytesTests
         Assert.Equal("燃气味 near the east gate 🔥", batch.Events[0].GetString(Hotline.Field("text")!.Index));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_window_keeps_the_bytes_of_its_evidence_strings_after_their_records_are_overwritten(bool arrow)
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: hotline.noise-burst
+                kind: threshold
+                source: hotline
+                where: category == 'noise'
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { tickets: count() }
+                having: tickets >= 2
+                alert: { title: "{tickets} tickets in {grid}", message: "{district}: {text}" }
+            """;
+        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var output = new RuntimeOutput();
+        string[] texts = ["夜间 loud music 🎵", "drilling at 3am"];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            // The district equals the key: the evidence writes it as the key's mark, compared on its bytes.
+            var ticket = Ticket(TestEvents.T0 + i, "noise", "G0412", text: texts[i]);
+            ticket.SetString(Hotline.Field("district")!.Index, "G0412");
+            var evt = DecodeOne(Record(ticket, arrow), arrow, out var buffer, runtime);
+            Assert.True(evt.HasUnreadStrings);
+
+            runtime.Process(evt, output);
+            buffer.AsSpan().Fill((byte)'x');
+        }
+
+        var alert = Assert.Single(output.Alerts);
+        Assert.Equal("G0412: drilling at 3am", alert.Message);
+        Assert.Equal(texts, alert.Evidence.Select(e => e.Fields["text"]));
+        Assert.Equal(["G0412", "G0412"], alert.Evidence.Select(e => e.Fields["district"]));
+        Assert.Equal(["t-" + TestEvents.T0, "t-" + (TestEvents.T0 + 1)], alert.Evidence.Select(e => e.EventId));
+    }
+
     [Fact]
     public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_later()
     {

@@ -77,6 +77,13 @@ internal struct EvidenceLog
                 continue;
             }
 
+            if (evt.TryGetStringBytes(i, out var utf8))
+            {
+                // Copied as they are: the string is not made (an event's id, its free text) unless a rule or an alert reads it.
+                size += IsKey(utf8, key) ? 1 : VarintLength((ulong)utf8.Length + 1) + utf8.Length;
+                continue;
+            }
+
             var text = evt.GetString(i)!;
             if (IsKey(text, key))
             {
@@ -126,6 +133,20 @@ internal struct EvidenceLog
             {
                 BinaryPrimitives.WriteDoubleLittleEndian(span[at..], evt.GetNumber(i));
                 at += 8;
+                continue;
+            }
+
+            if (evt.TryGetStringBytes(i, out var bytes))
+            {
+                if (IsKey(bytes, key))
+                {
+                    span[at++] = KeyMarker;
+                    continue;
+                }
+
+                at += WriteVarint(span[at..], (ulong)bytes.Length + 1);
+                bytes.CopyTo(span[at..]);
+                at += bytes.Length;
                 continue;
             }
 
@@ -297,6 +318,25 @@ internal struct EvidenceLog
 
     private static bool IsKey(string text, string? key) =>
         key is not null && (ReferenceEquals(text, key) || string.Equals(text, key, StringComparison.Ordinal));
+
+    /// <summary>Whether valid UTF-8 bytes are the key (for a key longer than 128 characters, made into a string to compare).</summary>
+    private static bool IsKey(ReadOnlySpan<byte> utf8, string? key)
+    {
+        if (key is null || utf8.Length < key.Length || utf8.Length > 3 * key.Length)
+        {
+            return false;
+        }
+
+        if (key.Length > 128)
+        {
+            return string.Equals(Encoding.UTF8.GetString(utf8), key, StringComparison.Ordinal);
+        }
+
+        // Decoded rather than the key encoded: valid UTF-8 decodes exactly, where a key with a lone surrogate would encode as U+FFFD.
+        Span<char> chars = stackalloc char[3 * 128];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        return chars[..length].SequenceEqual(key);
+    }
 
     private static int VarintLength(ulong value) => value < 0x80 ? 1 : (BitOperations.Log2(value) / 7) + 1;
 
