@@ -217,8 +217,9 @@ public sealed partial class RuleRuntime
                 // Even when a rule failed: an operator before it may have kept the event, which must not go on reading its record.
                 if (evt.Retained)
                 {
+                    // Shared first: a location name still held as bytes is then looked up, not made.
+                    _locationNames.Share(evt, _routedKeep);
                     evt.Strip(_routedKeep);
-                    _locationNames.Share(evt);
                 }
                 else if (evt.Pinned)
                 {

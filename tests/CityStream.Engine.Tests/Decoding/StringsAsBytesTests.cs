@@ -200,6 +200,41 @@ public sealed class StringsAsBytesTests
         Assert.Equal(["t-" + TestEvents.T0, "t-" + (TestEvents.T0 + 1)], alert.Evidence.Select(e => e.EventId));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Events_kept_in_state_share_one_string_per_location_name(bool arrow)
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: hotline.noise-then-gas
+                kind: sequence
+                steps:
+                  - { name: noise, source: hotline, where: category == 'noise', key: id }
+                  - { name: gas, source: hotline, where: category == 'gas_smell', key: id }
+                within: 10m
+                alert: { title: "gas after noise", message: "{grid} {district}" }
+            """;
+        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var kept = new List<CityEvent>();
+        for (var i = 0; i < 3; i++)
+        {
+            var evt = DecodeOne(Record(Ticket(TestEvents.T0 + i, "noise", "G0412"), arrow), arrow, out var buffer, runtime);
+            Assert.True(evt.HasUnreadStrings);
+            runtime.Process(evt, new RuntimeOutput());
+            buffer.AsSpan().Clear();
+            kept.Add(evt);
+        }
+
+        var grid = Hotline.Field("grid")!.Index;
+        var district = Hotline.Field("district")!.Index;
+        Assert.All(kept, e => Assert.Equal("G0412", e.GetString(grid)));
+        Assert.All(kept, e => Assert.Equal("崇川区", e.GetString(district)));
+        Assert.All(kept, e => Assert.Same(kept[0].GetString(grid), e.GetString(grid)));
+        Assert.All(kept, e => Assert.Same(kept[0].GetString(district), e.GetString(district)));
+    }
+
     [Fact]
     public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_later()
     {

@@ -10,17 +10,20 @@ internal sealed class StringPool
     public const int MaxEntries = 100_000;
 
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byChars;
 
-    /// <summary>Replaces the event's grid and district strings by the pooled ones.</summary>
-    public void Share(CityEvent evt)
+    public StringPool() => _byChars = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Replaces the event's grid and district strings (those in <paramref name="keep"/>) by the pooled ones.</summary>
+    public void Share(CityEvent evt, ulong keep = ulong.MaxValue)
     {
         var schema = evt.Schema;
-        if (schema.GridField is { } grid)
+        if (schema.GridField is { } grid && (keep & (1UL << grid.Index)) != 0)
         {
             Share(evt, grid.Index);
         }
 
-        if (schema.DistrictField is { } district)
+        if (schema.DistrictField is { } district && (keep & (1UL << district.Index)) != 0)
         {
             Share(evt, district.Index);
         }
@@ -28,6 +31,18 @@ internal sealed class StringPool
 
     private void Share(CityEvent evt, int index)
     {
+        // A value still held as bytes is looked up by its characters, so a name already pooled is never made again.
+        if (evt.TryGetStringBytes(index, out var utf8) && utf8.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            var length = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            if (_byChars.TryGetValue(chars[..length], out var known))
+            {
+                evt.SetString(index, known);
+                return;
+            }
+        }
+
         if (evt.GetString(index) is not { } value)
         {
             return;
