@@ -150,12 +150,20 @@ public sealed partial class RuleRuntime
         {
             foreach (var step in op.Rule.Steps)
             {
-                if (ReferenceEquals(step.Source, schema))
+                if (!ReferenceEquals(step.Source, schema))
                 {
-                    foreach (var field in step.Where?.FieldsRead ?? step.Key.Fields)
-                    {
-                        mask |= 1UL << field.Index;
-                    }
+                    continue;
+                }
+
+                if (step.Where is { } where)
+                {
+                    mask |= where.StringsRead;
+                    continue;
+                }
+
+                foreach (var field in step.Key.Fields)
+                {
+                    mask |= 1UL << field.Index;
                 }
             }
         }

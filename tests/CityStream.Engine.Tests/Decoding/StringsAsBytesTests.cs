@@ -236,7 +236,7 @@ public sealed class StringsAsBytesTests
     }
 
     [Fact]
-    public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_later()
+    public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_or_only_tested_with_has_later()
     {
         const string pack = """
             pack: hotline
@@ -252,7 +252,7 @@ public sealed class StringsAsBytesTests
               - id: hotline.gas
                 kind: match
                 source: hotline
-                where: category == 'gas_smell' && subject != ''
+                where: category == 'gas_smell' && subject != '' && has(district) && has(text)
                 key: district
                 alert: { title: "gas: {text}" }
             """;

@@ -11,11 +11,12 @@ namespace CityStream.Engine.Internal.Conditions;
 /// </summary>
 internal sealed class CompiledCondition
 {
-    internal CompiledCondition(Func<CityEvent, bool> evaluate, string text, IReadOnlyList<FieldDefinition> fieldsRead)
+    internal CompiledCondition(Func<CityEvent, bool> evaluate, string text, IReadOnlyList<FieldDefinition> fieldsRead, ulong stringsRead)
     {
         Evaluate = evaluate;
         Text = text;
         FieldsRead = fieldsRead;
+        StringsRead = stringsRead;
     }
 
     /// <summary>True when the event meets the condition.</summary>
@@ -26,6 +27,9 @@ internal sealed class CompiledCondition
 
     /// <summary>The distinct fields the condition reads (macros included), in order of first use, for alert evidence.</summary>
     public IReadOnlyList<FieldDefinition> FieldsRead { get; }
+
+    /// <summary>The string fields whose values the condition reads (bit = field index); not those it only tests with <c>has</c>.</summary>
+    public ulong StringsRead { get; }
 
     /// <inheritdoc />
     public override string ToString() => Text;

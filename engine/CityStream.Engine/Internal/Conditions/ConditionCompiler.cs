@@ -44,8 +44,9 @@ internal static class ConditionCompiler
             return null;
         }
 
-        var lambda = Expression.Lambda<Func<CityEvent, bool>>(operand.AsCondition(), $"condition: {text}", [binder.Event]);
-        return new CompiledCondition(lambda.Compile(), text, [.. binder.FieldsRead]);
+        var body = operand.AsCondition();
+        var lambda = Expression.Lambda<Func<CityEvent, bool>>(body, $"condition: {text}", [binder.Event]);
+        return new CompiledCondition(lambda.Compile(), text, [.. binder.FieldsRead], StringReads.Of(body));
     }
 
     /// <summary>Compiles an expression of any type but a duration or a list; on failure returns null and adds at least one error.</summary>
