@@ -54,10 +54,24 @@ public sealed class FieldDefinition
     internal byte[][]? EnumUtf8 { get; private set; }
 
     /// <summary>Smallest allowed value of a numeric field, if any.</summary>
-    public double? Minimum { get; internal set; }
+    public double? Minimum
+    {
+        get => double.IsNegativeInfinity(LowestAllowed) ? null : LowestAllowed;
+        internal set => LowestAllowed = value ?? double.NegativeInfinity;
+    }
 
     /// <summary>Largest allowed value of a numeric field, if any.</summary>
-    public double? Maximum { get; internal set; }
+    public double? Maximum
+    {
+        get => double.IsPositiveInfinity(HighestAllowed) ? null : HighestAllowed;
+        internal set => HighestAllowed = value ?? double.PositiveInfinity;
+    }
+
+    /// <summary><see cref="Minimum"/>, or negative infinity: the decoders' range check is then one comparison each way.</summary>
+    internal double LowestAllowed { get; private set; } = double.NegativeInfinity;
+
+    /// <summary><see cref="Maximum"/>, or positive infinity.</summary>
+    internal double HighestAllowed { get; private set; } = double.PositiveInfinity;
 
     /// <summary>Smallest allowed length of a string field, if any.</summary>
     public int? MinLength { get; internal set; }

@@ -5,7 +5,14 @@ namespace CityStream.Engine.Internal.Codec;
 /// <summary>The checks of a source's JSON Schema that both decoders apply to each value (range, length, enum).</summary>
 internal static class FieldValidator
 {
-    public static string? CheckNumber(FieldDefinition field, double value)
+    /// <summary>Null when the value meets the field's range (and is whole for an integer field), else what is wrong with it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static string? CheckNumber(FieldDefinition field, double value) =>
+        value >= field.LowestAllowed && value <= field.HighestAllowed && (field.Type is not (FieldType.Integer or FieldType.Timestamp) || value == Math.Floor(value))
+            ? null
+            : DescribeNumberError(field, value);
+
+    private static string? DescribeNumberError(FieldDefinition field, double value)
     {
         if (field.Minimum is { } min && value < min)
         {

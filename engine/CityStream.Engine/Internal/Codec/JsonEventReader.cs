@@ -194,7 +194,7 @@ internal static class JsonEventReader
                     return TypeError(field, reader.TokenType);
                 }
 
-                return SetNumber(field, evt, reader.GetDouble());
+                return SetNumber(field, evt, !reader.HasValueSequence && DecimalNumbers.TryRead(reader.ValueSpan, out var plain) ? plain : reader.GetDouble());
         }
     }
 
