@@ -327,6 +327,12 @@ internal struct EvidenceLog
             return false;
         }
 
+        if (utf8.Length == key.Length)
+        {
+            // As many bytes as characters: equal only as the same ASCII text (any other character takes more bytes than characters).
+            return System.Text.Ascii.Equals(utf8, key);
+        }
+
         if (key.Length > 128)
         {
             return string.Equals(Encoding.UTF8.GetString(utf8), key, StringComparison.Ordinal);
