@@ -83,6 +83,36 @@ public sealed class ThresholdTests
         Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(31), alert.Evidence[^1].EventTime);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void First_and_last_event_times_are_the_earliest_and_latest_evidence_whatever_the_order_they_came_in(bool restartMidway)
+    {
+        const string pack = """
+            pack: hotline
+            rules:
+              - id: gas.few
+                kind: threshold
+                source: hotline
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { tickets: count() }
+                having: tickets >= 4
+                alert: { title: "{grid}" }
+            """;
+        var harness = new RuntimeHarness(pack).Feed(RuntimeHarness.Ticket("t1", 30), RuntimeHarness.Ticket("t2", 25));
+        if (restartMidway)
+        {
+            harness.Restart(new MemoryStateStore());
+        }
+
+        harness.Feed(RuntimeHarness.Ticket("t3", 36), RuntimeHarness.Ticket("t4", 28));
+
+        var alert = Assert.Single(harness.Output.Alerts);
+        Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(25), alert.FirstEventTime);
+        Assert.Equal(TestEvents.T0 + RuntimeHarness.Min(36), alert.LastEventTime);
+    }
+
     [Fact]
     public void Too_few_distinct_callers_give_no_alert()
     {

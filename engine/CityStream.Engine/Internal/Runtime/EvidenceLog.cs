@@ -21,6 +21,12 @@ internal struct EvidenceLog
     private int _length;
     private int _lastStart;
 
+    // The earliest and latest evidence time as distances from the window's start, kept as events are added: an alert needs them, and
+    // reading them back from the bytes was 7 % of the in-process peers' rule (perf). Unknown once an event was replaced.
+    private int _earliest;
+    private int _latest;
+    private bool _timesUnknown;
+
     public int Count { get; private set; }
 
     /// <summary>Forgets the events, keeping the buffer for the window's next use.</summary>
@@ -29,6 +35,7 @@ internal struct EvidenceLog
         _length = 0;
         _lastStart = 0;
         Count = 0;
+        _timesUnknown = false;
     }
 
     /// <summary>
@@ -46,7 +53,10 @@ internal struct EvidenceLog
         {
             _length = _lastStart;
             Count--;
+            _timesUnknown = true;
         }
+
+        TrackTime(evt.Timestamp - timeBase);
 
         var source = encoding.SourceIndex(evt.Schema);
         var present = evt.PresentMask & encoding.Keep(source);
@@ -176,6 +186,11 @@ internal struct EvidenceLog
     /// <summary>The first and last event time of the events, read without making them.</summary>
     public readonly (long First, long Last) TimeRange(EvidenceEncoding encoding, long timeBase)
     {
+        if (!_timesUnknown && Count > 0)
+        {
+            return (timeBase + _earliest, timeBase + _latest);
+        }
+
         var (first, last) = (long.MaxValue, long.MinValue);
         var bytes = _bytes.AsSpan(0, _length);
         Span<int> fieldAt = stackalloc int[64];
@@ -192,6 +207,23 @@ internal struct EvidenceLog
         }
 
         return (first, last);
+    }
+
+    private void TrackTime(long distance)
+    {
+        if (distance is < int.MinValue or > int.MaxValue)
+        {
+            _timesUnknown = true;
+        }
+        else if (Count == 0)
+        {
+            _earliest = _latest = (int)distance;
+        }
+        else
+        {
+            _earliest = Math.Min(_earliest, (int)distance);
+            _latest = Math.Max(_latest, (int)distance);
+        }
     }
 
     public static CityEvent[] Read(ReadOnlySpan<byte> bytes, int count, EvidenceEncoding encoding, string? key, long timeBase)
