@@ -89,9 +89,11 @@ internal static class HostLatencyRun
         for (var i = start; i < start + total; i++)
         {
             var due = TimeSpan.FromSeconds((i - start) / (double)o.Rate);
-            if (due > clock.Elapsed)
+            // Read once: the clock moves between a test and a second read, and a negative sleep throws (a run died of it).
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                Thread.Sleep(due - clock.Elapsed);
+                Thread.Sleep(wait);
             }
 
             var alerting = i >= 0 && i % AlertEvery == 0;

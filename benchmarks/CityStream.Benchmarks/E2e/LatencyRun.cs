@@ -25,9 +25,11 @@ internal static class LatencyRun
             for (long i = 0; i < total; i++)
             {
                 var due = TimeSpan.FromSeconds(i / (double)o.Rate);
-                if (due > clock.Elapsed)
+                // Read once: the clock moves between a test and a second read, and a negative sleep throws (a run died of it).
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
                 {
-                    Thread.Sleep(due - clock.Elapsed);
+                    Thread.Sleep(wait);
                 }
 
                 KafkaTopics.ProduceWithBackpressure(producer, topic, new Message<string, byte[]> { Key = PeerWorkload.Key(i, o.Keys), Value = PeerWorkload.Json(i, o.Keys) });
