@@ -16,6 +16,21 @@ public sealed class StringsAsBytesTests
     private static CityEvent Ticket(long ts, string category, string grid, string text = "燃气味 near the east gate 🔥") => TestEvents.Make("hotline",
         ("id", "t-" + ts), ("ts", ts), ("category", category), ("subject", "gas"), ("text", text), ("district", "崇川区"), ("grid", grid));
 
+    private static RuleRuntime Runtime(string pack) => new(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+
+    /// <summary>A sequence rule, a noise ticket then a gas-smell ticket of the same key within 10 minutes: it keeps the noise ticket in state.</summary>
+    private static RuleRuntime NoiseThenGas(string key, string title, string message) => Runtime($$"""
+        pack: hotline
+        rules:
+          - id: hotline.noise-then-gas
+            kind: sequence
+            steps:
+              - { name: noise, source: hotline, where: category == 'noise', key: {{key}} }
+              - { name: gas, source: hotline, where: category == 'gas_smell', key: {{key}} }
+            within: 10m
+            alert: { title: "{{title}}", message: "{{message}}" }
+        """);
+
     private static byte[] Record(CityEvent evt, bool arrow) => arrow ? EventCodec.ToArrowBatch([evt]) : EventCodec.ToJson(evt);
 
     /// <summary>
@@ -67,7 +82,7 @@ public sealed class StringsAsBytesTests
                 key: grid
                 alert: { title: "ticket in {grid}", message: "{district}: {text}" }
             """;
-        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var runtime = Runtime(pack);
         var output = new RuntimeOutput();
         var evt = DecodeOne(Record(Ticket(TestEvents.T0, "gas_smell", "G0412", text: "燃气味 near the east gate"), arrow), arrow, out var buffer, runtime);
         Assert.True(evt.HasUnreadStrings);
@@ -88,18 +103,7 @@ public sealed class StringsAsBytesTests
     [InlineData(false)]
     public void An_event_kept_in_state_keeps_its_strings_after_its_record_is_overwritten(bool arrow)
     {
-        const string pack = """
-            pack: hotline
-            rules:
-              - id: hotline.noise-then-gas
-                kind: sequence
-                steps:
-                  - { name: noise, source: hotline, where: category == 'noise', key: grid }
-                  - { name: gas, source: hotline, where: category == 'gas_smell', key: grid }
-                within: 10m
-                alert: { title: "gas after noise in {grid}", message: "{district}: {text}" }
-            """;
-        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var runtime = NoiseThenGas(key: "grid", title: "gas after noise in {grid}", message: "{district}: {text}");
         var output = new RuntimeOutput();
         var first = DecodeOne(Record(Ticket(TestEvents.T0, "noise", "G0412", text: "loud music 夜间"), arrow), arrow, out var buffer, runtime);
         Assert.True(first.HasUnreadStrings);
@@ -178,7 +182,7 @@ public sealed class StringsAsBytesTests
                 having: tickets >= 2
                 alert: { title: "{tickets} tickets in {grid}", message: "{district}: {text}" }
             """;
-        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var runtime = Runtime(pack);
         var output = new RuntimeOutput();
         // The second text is as long as the key and differs from it in its last character only.
         string[] texts = ["夜间 loud music 🎵", "G0413"];
@@ -206,18 +210,7 @@ public sealed class StringsAsBytesTests
     [InlineData(false)]
     public void Events_kept_in_state_share_one_string_per_location_name(bool arrow)
     {
-        const string pack = """
-            pack: hotline
-            rules:
-              - id: hotline.noise-then-gas
-                kind: sequence
-                steps:
-                  - { name: noise, source: hotline, where: category == 'noise', key: id }
-                  - { name: gas, source: hotline, where: category == 'gas_smell', key: id }
-                within: 10m
-                alert: { title: "gas after noise", message: "{grid} {district}" }
-            """;
-        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var runtime = NoiseThenGas(key: "id", title: "gas after noise", message: "{grid} {district}");
         var kept = new List<CityEvent>();
         for (var i = 0; i < 3; i++)
         {
@@ -257,7 +250,7 @@ public sealed class StringsAsBytesTests
                 key: district
                 alert: { title: "gas: {text}" }
             """;
-        var runtime = new RuleRuntime(RuleSet.FromYaml([("hotline.yaml", pack)]).RuleSet!);
+        var runtime = Runtime(pack);
         ulong Bits(params string[] names) => names.Aggregate(0UL, (mask, name) => mask | (1UL << Hotline.Field(name)!.Index));
 
         var later = runtime.StringsReadLater(Hotline);
