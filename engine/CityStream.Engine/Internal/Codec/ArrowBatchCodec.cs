@@ -362,11 +362,6 @@ internal static class ArrowBatchCodec
     {
         var validity = column.Validity.Span;
         var index = field.Index;
-        // The checks of FieldValidator.CheckNumber, hoisted out of the row loop (which calls it only for a value that fails one, for
-        // its message): an integer column cannot fail "is not an integer", and most fields have no range.
-        var min = field.Minimum ?? double.NegativeInfinity;
-        var max = field.Maximum ?? double.PositiveInfinity;
-        var integral = field.Type is FieldType.Integer or FieldType.Timestamp && (typeof(T) == typeof(double) || typeof(T) == typeof(float));
         for (var r = 0; r < events.Length; r++)
         {
             if (errors[r] is not null || column.IsNull(validity, r))
@@ -375,11 +370,7 @@ internal static class ArrowBatchCodec
             }
 
             var value = double.CreateTruncating(values[r]);
-            if (!(value >= min && value <= max) || (integral && value != Math.Floor(value)))
-            {
-                errors[r] = FieldValidator.CheckNumber(field, value);
-            }
-
+            errors[r] = FieldValidator.CheckNumber(field, value);
             events[r].SetNumber(index, value);
         }
     }
