@@ -251,12 +251,7 @@ internal static class JsonEventReader
         }
 
         var value = reader.ValueSpan;
-        if (!System.Text.Unicode.Utf8.IsValid(value))
-        {
-            // As GetString would: the record is malformed JSON.
-            throw new InvalidOperationException($"field '{field.Name}': the string is not valid UTF-8");
-        }
-
+        RequireUtf8(field, value);
         error = FieldValidator.CheckUtf8Length(field, value);
         if (error is null)
         {
@@ -285,11 +280,7 @@ internal static class JsonEventReader
         }
 
         var value = reader.ValueSpan;
-        if (!System.Text.Unicode.Utf8.IsValid(value))
-        {
-            // As GetString would on a kept field: the record is malformed JSON whichever fields the rules read.
-            throw new InvalidOperationException($"field '{field.Name}': the string is not valid UTF-8");
-        }
+        RequireUtf8(field, value);
 
         if (field.EnumUtf8 is not null)
         {
@@ -297,6 +288,15 @@ internal static class JsonEventReader
         }
 
         return FieldValidator.CheckStringLength(field, Encoding.UTF8.GetCharCount(value));
+    }
+
+    /// <summary>Throws, as <c>GetString</c> would, when a string's bytes are not UTF-8: the record is malformed JSON whichever fields the rules read.</summary>
+    private static void RequireUtf8(FieldDefinition field, ReadOnlySpan<byte> value)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            throw new InvalidOperationException($"field '{field.Name}': the string is not valid UTF-8");
+        }
     }
 
     private static string TypeError(FieldDefinition field, JsonTokenType token) =>
