@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using CityStream.Connectors.Kafka.Internal;
@@ -16,17 +17,36 @@ public sealed class KafkaAlertSink : IAlertSink
 {
     // One instance for every alert: the client only reads a message's headers (copying them into librdkafka), and nothing here changes it.
     private static readonly Headers JsonContentType = new() { { ContentTypes.HeaderName, Encoding.UTF8.GetBytes(ContentTypes.Json) } };
-    private readonly IProducer<string, byte[]> _producer;
+    private static readonly byte[] ContentTypeName = NativeProducer.NullTerminated(ContentTypes.HeaderName);
+    private static readonly byte[] JsonContentTypeValue = Encoding.UTF8.GetBytes(ContentTypes.Json);
+    private readonly NativeProducer? _native;
+    private readonly IProducer<string, byte[]>? _producer;
     private readonly ConcurrentDictionary<string, string> _topicByPack = new(StringComparer.Ordinal);
 
     /// <summary>Creates a sink.</summary>
     /// <param name="bootstrapServers">Kafka bootstrap servers.</param>
     /// <param name="topicPrefix">Prefix of the warning topics (empty in production).</param>
     public KafkaAlertSink(string bootstrapServers, string topicPrefix = "")
+        : this(bootstrapServers, topicPrefix, produceNatively: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates a sink that produces through librdkafka's C API (<see cref="NativeProducer"/>) when <paramref name="produceNatively"/>
+    /// and the client's librdkafka can be found, else through the client's producer.
+    /// </summary>
+    internal KafkaAlertSink(string bootstrapServers, string topicPrefix, bool produceNatively)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
         TopicPrefix = topicPrefix ?? string.Empty;
-        _producer = new ProducerBuilder<string, byte[]>(ProducerSettings.Create(bootstrapServers, "citystream-warnings")).Build();
+        var settings = ProducerSettings.Create(bootstrapServers, "citystream-warnings");
+        string? whyNot = "not asked for";
+        _native = produceNatively ? NativeProducer.TryCreate(settings, out whyNot) : null;
+        if (_native is null)
+        {
+            NativeUnavailable = whyNot;
+            _producer = new ProducerBuilder<string, byte[]>(settings).Build();
+        }
     }
 
     /// <summary>Prefix of the warning topics.</summary>
@@ -34,6 +54,9 @@ public sealed class KafkaAlertSink : IAlertSink
 
     /// <inheritdoc />
     public string Name => "kafka";
+
+    /// <summary>Why alerts go through the client's producer rather than librdkafka's C API; null when they do not.</summary>
+    internal string? NativeUnavailable { get; }
 
     /// <summary>The topic alerts of a pack go to, with the prefix.</summary>
     public string TopicFor(string pack) => _topicByPack.GetOrAdd(pack, static (p, prefix) => prefix + Alert.TopicFor(p), TopicPrefix);
@@ -47,20 +70,77 @@ public sealed class KafkaAlertSink : IAlertSink
             return;
         }
 
-        await BatchDelivery.ProduceAsync(_producer, alerts.Count, i => (TopicFor(alerts[i].Pack), new Message<string, byte[]>
+        if (_native is not null)
         {
-            Key = alerts[i].Id,
-            Value = AlertJson.SerializeToUtf8Bytes(alerts[i]),
-            Headers = JsonContentType,
-        }), cancellationToken).ConfigureAwait(false);
+            await ProduceNatively(_native, alerts, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await BatchDelivery.ProduceAsync(_producer!, alerts.Count, i => (TopicFor(alerts[i].Pack), new Message<string, byte[]>
+            {
+                Key = alerts[i].Id,
+                Value = AlertJson.SerializeToUtf8Bytes(alerts[i]),
+                Headers = JsonContentType,
+            }), cancellationToken).ConfigureAwait(false);
+        }
+
         EngineMetrics.SinkWrites.WithLabels(Name).Inc(alerts.Count);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _producer.Flush(TimeSpan.FromSeconds(10));
-        _producer.Dispose();
+        if (_native is not null)
+        {
+            _native.Flush(TimeSpan.FromSeconds(10));
+            _native.Dispose();
+        }
+        else
+        {
+            _producer!.Flush(TimeSpan.FromSeconds(10));
+            _producer.Dispose();
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Copies every alert's JSON (written into this thread's reused buffer) and id into librdkafka; one delivery batch.</summary>
+    private Task ProduceNatively(NativeProducer native, IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        var batch = new DeliveryBatch();
+        var key = ArrayPool<byte>.Shared.Rent(256);
+        try
+        {
+            string? lastPack = null;
+            nint topic = 0;
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var alert = alerts[i];
+                if (!string.Equals(alert.Pack, lastPack, StringComparison.Ordinal))
+                {
+                    topic = native.Topic(TopicFor(alert.Pack));
+                    lastPack = alert.Pack;
+                }
+
+                var keyLength = Encoding.UTF8.GetMaxByteCount(alert.Id.Length);
+                if (keyLength > key.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(key);
+                    key = ArrayPool<byte>.Shared.Rent(keyLength);
+                }
+
+                keyLength = Encoding.UTF8.GetBytes(alert.Id, key);
+                var json = Engine.Internal.AlertJsonWriter.ToThreadBuffer(alert);
+                native.Produce(batch, topic, key.AsSpan(0, keyLength), json, ContentTypeName, JsonContentTypeValue, cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(key);
+            batch.Seal();
+        }
+
+        return batch.Completion;
     }
 }

@@ -20,7 +20,10 @@ internal static class AlertJsonWriter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    public static byte[] ToUtf8Bytes(Alert alert)
+    public static byte[] ToUtf8Bytes(Alert alert) => ToThreadBuffer(alert).ToArray();
+
+    /// <summary>The alert's JSON in this thread's buffer: valid until the thread's next call, for a writer that copies it at once.</summary>
+    public static ReadOnlySpan<byte> ToThreadBuffer(Alert alert)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -28,7 +31,7 @@ internal static class AlertJsonWriter
         writer.Reset(buffer);
         Write(writer, alert);
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenSpan;
     }
 
     public static void Write(Utf8JsonWriter writer, Alert alert)
