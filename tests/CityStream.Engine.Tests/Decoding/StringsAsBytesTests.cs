@@ -281,4 +281,52 @@ public sealed class StringsAsBytesTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(true, "{tickets} tickets in {key}", true)]
+    [InlineData(false, "{tickets} tickets in {key}", true)]
+    [InlineData(true, "{tickets} tickets in {grid}", false)]
+    [InlineData(false, "{tickets} tickets in {grid}", false)]
+    public void A_window_alert_holds_its_last_event_only_when_a_template_reads_a_field_and_renders_alike_after_the_event_is_reused(bool arrow, string title, bool reused)
+    {
+        var pack = $$"""
+            pack: hotline
+            rules:
+              - id: hotline.noise-burst
+                kind: threshold
+                source: hotline
+                where: category == 'noise'
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { tickets: count() }
+                having: tickets >= 2
+                alert: { title: "{{title}}", message: "since {window_start}" }
+            """;
+        var runtime = Runtime(pack);
+        var output = new RuntimeOutput();
+        var batch = new DecodedBatch();
+        CityEvent RunOne(CityEvent ticket)
+        {
+            batch.RecycleEvents();
+            batch.Clear();
+            EventCodec.Decode(Hotline, Record(ticket, arrow), arrow ? ContentTypes.Arrow : ContentTypes.Json, Origin, batch,
+                runtime.FieldsRead(Hotline), runtime.StringsReadLater(Hotline));
+            var evt = Assert.Single(batch.Events);
+            runtime.Process(evt, output);
+            return evt;
+        }
+
+        RunOne(Ticket(TestEvents.T0, "noise", "G0412"));
+        var last = RunOne(Ticket(TestEvents.T0 + 1000, "noise", "G0412"));
+        var alert = Assert.Single(output.Alerts);
+        var next = RunOne(Ticket(TestEvents.T0 + 2000, "gas_smell", "G0977", text: "another ticket"));
+
+        Assert.Equal(reused, ReferenceEquals(last, next));
+        Assert.Equal("2 tickets in G0412", alert.Title);
+        Assert.StartsWith("since ", alert.Message, StringComparison.Ordinal);
+        Assert.Equal("G0412", alert.Grid);
+        Assert.Equal("崇川区", alert.District);
+        Assert.Equal(["t-" + TestEvents.T0, "t-" + (TestEvents.T0 + 1000)], alert.Evidence.Select(e => e.EventId));
+        Assert.Equal(["G0412", "G0412"], alert.Evidence.Select(e => e.Fields["grid"]));
+    }
 }

@@ -95,7 +95,7 @@ internal sealed class AlertTemplate
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
-    public string Render(CityEvent evt, string key, IReadOnlyDictionary<string, string>? extras = null)
+    public string Render(CityEvent? evt, string key, IReadOnlyDictionary<string, string>? extras = null)
     {
         if (_parts.Length == 1 && _parts[0].Literal is { } only)
         {
@@ -117,7 +117,7 @@ internal sealed class AlertTemplate
             }
             else if (field is not null)
             {
-                builder.Append(ReferenceEquals(evt.Schema, field.Owner) ? evt.Format(field) : string.Empty);
+                builder.Append(evt is not null && ReferenceEquals(evt.Schema, field.Owner) ? evt.Format(field) : string.Empty);
             }
             else
             {

@@ -5,13 +5,13 @@ namespace CityStream.Engine.Internal.Runtime;
 /// <summary>
 /// What an alert's text and evidence are rendered from, captured when the rule fires: the evidence events (a copy of
 /// the list, or an image of a window's evidence, as the operator's window goes on changing), the template values of the moment
-/// and the event the templates read. Events are not changed once decoded, so rendering later gives the same text.
+/// and the event the templates read (none for a window whose templates read no field). Events are not changed once decoded, so rendering later gives the same text.
 /// </summary>
 internal sealed class AlertContent
 {
     private readonly CompiledRule _rule;
     private readonly string _key;
-    private readonly CityEvent _primary;
+    private readonly CityEvent? _primary;
     private readonly IReadOnlyDictionary<string, string>? _extras;
     private readonly EvidenceImage? _image;
     private CityEvent[]? _evidence;
@@ -20,10 +20,9 @@ internal sealed class AlertContent
     {
         _rule = rule;
         _key = key;
-        _primary = primary;
         _extras = extras;
         _evidence = evidence;
-        primary.Pin();
+        _primary = HoldPrimary(rule, primary);
         foreach (var evt in evidence)
         {
             evt.Pin();
@@ -35,10 +34,9 @@ internal sealed class AlertContent
     {
         _rule = rule;
         _key = key;
-        _primary = primary;
         _extras = extras;
         _image = evidence;
-        primary.Pin();
+        _primary = HoldPrimary(rule, primary);
     }
 
     /// <summary>The window's evidence as bytes, when the alert has it so: its JSON can be written from them without making the events.</summary>
@@ -56,6 +54,21 @@ internal sealed class AlertContent
 
     /// <summary>Whether the message is the title's template (a rule without its own message): render once, show twice.</summary>
     public bool MessageIsTitle => ReferenceEquals(_rule.Message, _rule.Title);
+
+    /// <summary>
+    /// The event the templates read, pinned; none when they read no field: the decoder's event is then not held by the alert, and it
+    /// is filled again with the next record (the Kafka host allocated an event, its slots and its strings per window alert).
+    /// </summary>
+    private static CityEvent? HoldPrimary(CompiledRule rule, CityEvent primary)
+    {
+        if (rule.Title.Fields.Count == 0 && rule.Message.Fields.Count == 0)
+        {
+            return null;
+        }
+
+        primary.Pin();
+        return primary;
+    }
 
     public IReadOnlyList<AlertEvidence> BuildEvidence()
     {
