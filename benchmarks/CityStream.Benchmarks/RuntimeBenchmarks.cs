@@ -157,7 +157,8 @@ public class WindowAlertBenchmarks
         {
             foreach (var alert in _output.Alerts)
             {
-                bytes += AlertJson.SerializeToUtf8Bytes(alert).Length;
+                // As the Kafka sink writes it: into the thread's reused buffer, from which librdkafka copies it.
+                bytes += CityStream.Engine.Internal.AlertJsonWriter.ToThreadBuffer(alert).Length;
             }
         }
 

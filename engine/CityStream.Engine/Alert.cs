@@ -103,6 +103,9 @@ public sealed record Alert
     /// <summary>What the unread parts are rendered from; null once built from initialisers or JSON.</summary>
     internal Internal.Runtime.AlertContent? Content { get; }
 
+    /// <summary>Whether the title is still to be rendered from <see cref="Content"/> (a writer may then render it without keeping a string).</summary>
+    internal bool TextUnrendered => _title is null && _message is null && Content is not null;
+
     /// <inheritdoc />
     public bool Equals(Alert? other) =>
         other is not null

@@ -114,6 +114,53 @@ public sealed class AlertJsonTests
     }
 
     [Fact]
+    public void An_alert_written_before_its_text_is_read_renders_the_title_and_message_the_generated_serializer_writes()
+    {
+        var fresh = Alerts().ToList();
+        // Window alerts with aggregates ({total}, {best}), escapes, a second line, and titles that are the message.
+        Assert.All(fresh, a => Assert.True(a.TextUnrendered));
+        foreach (var alert in fresh)
+        {
+            var handWritten = AlertJson.Serialize(alert);
+            Assert.True(alert.TextUnrendered);
+
+            var generated = JsonSerializer.SerializeToUtf8Bytes(alert, AlertJsonContext.Default.Alert);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(generated), handWritten);
+        }
+    }
+
+    [Fact]
+    public void A_window_title_shows_aggregates_to_two_decimals_and_the_window_start_in_city_time_whether_written_or_read_first()
+    {
+        const string pack = """
+            pack: sums
+            rules:
+              - id: utility.sum
+                kind: threshold
+                source: utility
+                key: grid
+                window: { type: tumbling, size: 1h }
+                aggregate: { n: count(), total: sum(value) }
+                having: n >= 2
+                alert: { title: "{grid} {total} since {window_start}", message: "{n} readings, {total} in all" }
+            """;
+        foreach (var writeFirst in new[] { true, false })
+        {
+            var runtime = new RuleRuntime(RuleSet.FromYaml([("sums.yaml", pack)]).RuleSet!);
+            var output = new RuntimeOutput();
+            runtime.Process(TestEvents.Make("utility", ("id", "u1"), ("ts", TestEvents.T0 + 1), ("dwelling_id", "d-1"), ("kind", "water"), ("value", 1.25), ("grid", "G7")), output);
+            runtime.Process(TestEvents.Make("utility", ("id", "u2"), ("ts", TestEvents.T0 + 2), ("dwelling_id", "d-2"), ("kind", "water"), ("value", 1.0), ("grid", "G7")), output);
+            var alert = Assert.Single(output.Alerts);
+
+            var json = writeFirst ? AlertJson.Serialize(alert) : null;
+
+            Assert.Equal("G7 2.25 since 2026-06-01 08:00", alert.Title);
+            Assert.Equal("2 readings, 2.25 in all", alert.Message);
+            Assert.Equal(json ?? AlertJson.Serialize(alert), AlertJson.Serialize(AlertJson.Deserialize(AlertJson.Serialize(alert))!));
+        }
+    }
+
+    [Fact]
     public void An_alert_read_back_from_json_is_written_again_as_the_same_json()
     {
         foreach (var alert in Alerts())

@@ -105,6 +105,13 @@ internal sealed class AlertTemplate
         // One builder per thread (sinks render alerts on their own threads): a window rule renders a title per alert.
         var builder = t_builder ??= new StringBuilder(128);
         builder.Clear();
+        RenderTo(builder, evt, key, extras);
+        return builder.ToString();
+    }
+
+    /// <summary>Appends the rendered text to <paramref name="builder"/>.</summary>
+    public void RenderTo(StringBuilder builder, CityEvent? evt, string key, IReadOnlyDictionary<string, string>? extras)
+    {
         foreach (var (literal, field, extra) in _parts)
         {
             if (literal is not null)
@@ -113,7 +120,14 @@ internal sealed class AlertTemplate
             }
             else if (extra is not null)
             {
-                builder.Append(extras?.GetValueOrDefault(extra) ?? string.Empty);
+                if (extras is Runtime.WindowExtras window)
+                {
+                    window.AppendTo(builder, extra);
+                }
+                else
+                {
+                    builder.Append(extras?.GetValueOrDefault(extra) ?? string.Empty);
+                }
             }
             else if (field is not null)
             {
@@ -124,7 +138,5 @@ internal sealed class AlertTemplate
                 builder.Append(key);
             }
         }
-
-        return builder.ToString();
     }
 }

@@ -52,6 +52,10 @@ internal sealed class AlertContent
 
     public string RenderMessage() => _rule.Message.Render(_primary, _key, _extras);
 
+    public void RenderTitleTo(System.Text.StringBuilder builder) => _rule.Title.RenderTo(builder, _primary, _key, _extras);
+
+    public void RenderMessageTo(System.Text.StringBuilder builder) => _rule.Message.RenderTo(builder, _primary, _key, _extras);
+
     /// <summary>Whether the message is the title's template (a rule without its own message): render once, show twice.</summary>
     public bool MessageIsTitle => ReferenceEquals(_rule.Message, _rule.Title);
 

@@ -70,6 +70,25 @@ internal sealed class WindowExtras(IReadOnlyList<AggregateSpec> specs, double[] 
         return false;
     }
 
+    /// <summary>Appends the value of placeholder <paramref name="key"/> (nothing for an unknown one), formatting numbers in place.</summary>
+    public void AppendTo(System.Text.StringBuilder builder, string key)
+    {
+        if (string.Equals(key, WindowStart, StringComparison.Ordinal) || string.Equals(key, WindowEnd, StringComparison.Ordinal))
+        {
+            builder.Append(this[key]);
+            return;
+        }
+
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (string.Equals(specs[i].Name, key, StringComparison.Ordinal))
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"{values[i]:0.##}");
+                return;
+            }
+        }
+    }
+
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
     {
         yield return new(WindowStart, FormatMinute(windowStart));
