@@ -22,6 +22,7 @@ public sealed class KafkaAlertSink : IAlertSink
     private readonly NativeProducer? _native;
     private readonly IProducer<string, byte[]>? _producer;
     private readonly ConcurrentDictionary<string, string> _topicByPack = new(StringComparer.Ordinal);
+    private int _disposed;
 
     /// <summary>Creates a sink.</summary>
     /// <param name="bootstrapServers">Kafka bootstrap servers.</param>
@@ -54,6 +55,9 @@ public sealed class KafkaAlertSink : IAlertSink
 
     /// <inheritdoc />
     public string Name => "kafka";
+
+    /// <summary>How long disposing waits for alerts still queued; what is not delivered by then fails its write.</summary>
+    internal TimeSpan DisposeFlushTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Why alerts go through the client's producer rather than librdkafka's C API; null when they do not.</summary>
     internal string? NativeUnavailable { get; }
@@ -90,14 +94,18 @@ public sealed class KafkaAlertSink : IAlertSink
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         if (_native is not null)
         {
-            _native.Flush(TimeSpan.FromSeconds(10));
-            _native.Dispose();
+            _native.Dispose(DisposeFlushTimeout);
         }
         else
         {
-            _producer!.Flush(TimeSpan.FromSeconds(10));
+            _producer!.Flush(DisposeFlushTimeout);
             _producer.Dispose();
         }
 

@@ -16,7 +16,12 @@ internal sealed class DeliveryBatch
     private int _pending = 1;
     private int _error;
 
-    public DeliveryBatch() => _self = GCHandle.Alloc(this);
+    public DeliveryBatch()
+    {
+        _self = GCHandle.Alloc(this);
+        // A writer that gave up on the batch (a produce error, cancellation) no longer awaits it: its late failure is still observed.
+        _done.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     /// <summary>The opaque value of each message of the batch.</summary>
     public nint Opaque => GCHandle.ToIntPtr(_self);

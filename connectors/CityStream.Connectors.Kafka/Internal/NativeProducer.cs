@@ -34,7 +34,8 @@ internal sealed unsafe class NativeProducer : IDisposable
     private const int VTypeKey = 5;
     private const int VTypeOpaque = 6;
     private const int VTypeFlags = 7;
-    private const int VTypeHeader = 9;
+    private const int VTypeHeaders = 10;
+    private const int PurgeQueuedAndInFlight = 0x1 | 0x2;
 
     private readonly nint _library;
     private readonly nint _handle;
@@ -47,11 +48,18 @@ internal sealed unsafe class NativeProducer : IDisposable
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, nint, nint> _topicNew;
     private readonly delegate* unmanaged[Cdecl]<nint, void> _topicDestroy;
     private readonly delegate* unmanaged[Cdecl]<nint, void> _destroy;
+    private readonly delegate* unmanaged[Cdecl]<nuint, nint> _headersNew;
+    private readonly delegate* unmanaged[Cdecl]<nint, byte*, nint, byte*, nint, int> _headerAdd;
+    private readonly delegate* unmanaged[Cdecl]<nint, void> _headersDestroy;
+    private readonly delegate* unmanaged[Cdecl]<nint, int, int> _purge;
     private readonly Dictionary<string, nint> _topics = new(StringComparer.Ordinal);
     private readonly Lock _topicsLock = new();
     private readonly Thread _poller;
     private volatile bool _stopping;
-    private bool _disposed;
+    private volatile bool _disposed;
+
+    // Produce calls under way: Dispose waits for them before it destroys the handle they use.
+    private int _producing;
 
     private NativeProducer(nint library, IEnumerable<KeyValuePair<string, string>> config)
     {
@@ -65,6 +73,10 @@ internal sealed unsafe class NativeProducer : IDisposable
         _topicNew = (delegate* unmanaged[Cdecl]<nint, byte*, nint, nint>)Export("rd_kafka_topic_new");
         _topicDestroy = (delegate* unmanaged[Cdecl]<nint, void>)Export("rd_kafka_topic_destroy");
         _destroy = (delegate* unmanaged[Cdecl]<nint, void>)Export("rd_kafka_destroy");
+        _headersNew = (delegate* unmanaged[Cdecl]<nuint, nint>)Export("rd_kafka_headers_new");
+        _headerAdd = (delegate* unmanaged[Cdecl]<nint, byte*, nint, byte*, nint, int>)Export("rd_kafka_header_add");
+        _headersDestroy = (delegate* unmanaged[Cdecl]<nint, void>)Export("rd_kafka_headers_destroy");
+        _purge = (delegate* unmanaged[Cdecl]<nint, int, int>)Export("rd_kafka_purge");
         _handle = Create(config);
         _poller = new Thread(ServeDeliveryReports) { IsBackground = true, Name = "citystream-warnings-poll" };
         _poller.Start();
@@ -86,7 +98,7 @@ internal sealed unsafe class NativeProducer : IDisposable
         {
             return new NativeProducer(library, config);
         }
-        catch (EntryPointNotFoundException ex)
+        catch (Exception ex) when (ex is EntryPointNotFoundException or ArgumentException or KafkaException)
         {
             NativeLibrary.Free(library);
             whyNot = ex.Message;
@@ -100,47 +112,75 @@ internal sealed unsafe class NativeProducer : IDisposable
     /// </summary>
     public void Produce(DeliveryBatch batch, nint topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> headerName, ReadOnlySpan<byte> headerValue, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var args = stackalloc VarArg[7];
-        batch.AddOne();
-        fixed (byte* keyBytes = key)
-        fixed (byte* valueBytes = value)
-        fixed (byte* name = headerName)
-        fixed (byte* headerBytes = headerValue)
+        Interlocked.Increment(ref _producing);
+        try
         {
-            args[0] = VarArg.Of(VTypeTopicHandle, topic);
-            args[1] = VarArg.Of(VTypePartition, PartitionUnassigned);
-            args[2] = VarArg.Of(VTypeFlags, MessageFlagCopy);
-            args[3] = VarArg.Of(VTypeKey, (nint)keyBytes, key.Length);
-            args[4] = VarArg.Of(VTypeValue, (nint)valueBytes, value.Length);
-            args[5] = VarArg.Of(VTypeHeader, (nint)name, (nint)headerBytes, headerValue.Length);
-            args[6] = VarArg.Of(VTypeOpaque, batch.Opaque);
-            while (true)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            batch.AddOne();
+            while (!TryProduce(batch, topic, key, value, headerName, headerValue))
             {
-                var error = _produce(_handle, args, 7);
-                if (error == 0)
-                {
-                    return;
-                }
-
-                var code = _errorCode(error);
-                var text = Marshal.PtrToStringUTF8((nint)_errorString(error)) ?? ((ErrorCode)code).ToString();
-                _errorDestroy(error);
-                if (code != QueueFull)
-                {
-                    batch.DropOne();
-                    throw new KafkaException(new Error((ErrorCode)code, text));
-                }
-
-                if (cancellationToken.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested || _disposed)
                 {
                     batch.DropOne();
                     cancellationToken.ThrowIfCancellationRequested();
+                    ObjectDisposedException.ThrowIf(_disposed, this);
                 }
 
                 // The queue (queue.buffering.max.messages/kbytes) is full: the poll thread's deliveries make room.
                 Thread.Sleep(1);
             }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _producing);
+        }
+    }
+
+    /// <summary>One <c>rd_kafka_produceva</c> call: true when queued, false when the queue is full; throws (the message dropped from the batch) otherwise.</summary>
+    private bool TryProduce(DeliveryBatch batch, nint topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> headerName, ReadOnlySpan<byte> headerValue)
+    {
+        // A header list of our own (RD_KAFKA_VTYPE_HEADERS), not RD_KAFKA_VTYPE_HEADER: when the partitioner refuses a message (an
+        // unknown topic, say), librdkafka frees a list it made twice (librdkafka issue #4627), but leaves one given to it to the
+        // caller, as Confluent.Kafka's own produce does.
+        var headers = _headersNew(1);
+        var args = stackalloc VarArg[7];
+        fixed (byte* keyBytes = key)
+        fixed (byte* valueBytes = value)
+        fixed (byte* name = headerName)
+        fixed (byte* headerBytes = headerValue)
+        {
+            if (_headerAdd(headers, name, -1, headerBytes, headerValue.Length) != 0)
+            {
+                _headersDestroy(headers);
+                batch.DropOne();
+                throw new KafkaException(new Error(ErrorCode.Local_InvalidArg, "librdkafka refused the content-type header"));
+            }
+
+            args[0] = VarArg.Of(VTypeTopicHandle, topic);
+            args[1] = VarArg.Of(VTypePartition, PartitionUnassigned);
+            args[2] = VarArg.Of(VTypeFlags, MessageFlagCopy);
+            args[3] = VarArg.Of(VTypeKey, (nint)keyBytes, key.Length);
+            args[4] = VarArg.Of(VTypeValue, (nint)valueBytes, value.Length);
+            args[5] = VarArg.Of(VTypeHeaders, headers);
+            args[6] = VarArg.Of(VTypeOpaque, batch.Opaque);
+            var error = _produce(_handle, args, 7);
+            if (error == 0)
+            {
+                // Queued: the header list is the message's now.
+                return true;
+            }
+
+            _headersDestroy(headers);
+            var code = _errorCode(error);
+            var text = Marshal.PtrToStringUTF8((nint)_errorString(error)) ?? ((ErrorCode)code).ToString();
+            _errorDestroy(error);
+            if (code == QueueFull)
+            {
+                return false;
+            }
+
+            batch.DropOne();
+            throw new KafkaException(new Error((ErrorCode)code, text));
         }
     }
 
@@ -171,14 +211,11 @@ internal sealed unsafe class NativeProducer : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for every queued message to be delivered (or to fail).</summary>
-    public void Flush(TimeSpan timeout)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _flush(_handle, (int)timeout.TotalMilliseconds);
-    }
-
-    public void Dispose()
+    /// <summary>
+    /// Waits up to <paramref name="flushTimeout"/> for queued messages, fails what is left (their batches fault with a purge error
+    /// rather than never completing), then destroys the producer once no <see cref="Produce"/> call is under way.
+    /// </summary>
+    public void Dispose(TimeSpan flushTimeout)
     {
         lock (_topicsLock)
         {
@@ -190,6 +227,16 @@ internal sealed unsafe class NativeProducer : IDisposable
             _disposed = true;
         }
 
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _producing) != 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(1);
+        }
+
+        _flush(_handle, (int)flushTimeout.TotalMilliseconds);
+        // rd_kafka_destroy drops undelivered messages without their delivery reports: purge them first, and serve the reports.
+        _purge(_handle, PurgeQueuedAndInFlight);
+        _flush(_handle, 5_000);
         _stopping = true;
         _poller.Join();
         foreach (var topic in _topics.Values)
@@ -197,10 +244,11 @@ internal sealed unsafe class NativeProducer : IDisposable
             _topicDestroy(topic);
         }
 
-        // rd_kafka_destroy waits for librdkafka's threads; messages still queued fail with their delivery reports served here.
         _destroy(_handle);
         NativeLibrary.Free(_library);
     }
+
+    public void Dispose() => Dispose(TimeSpan.Zero);
 
     internal static byte[] NullTerminated(string text)
     {

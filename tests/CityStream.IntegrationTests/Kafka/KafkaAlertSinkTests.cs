@@ -87,6 +87,23 @@ public sealed class KafkaAlertSinkTests(KafkaFixture kafka)
         Assert.Equal(ErrorCode.MsgSizeTooLarge, failure.Error.Code);
     }
 
+    [Fact]
+    public async Task A_write_still_waiting_when_the_sink_is_disposed_fails_instead_of_waiting_forever()
+    {
+        // No broker listens on port 1: the alerts stay queued in librdkafka.
+        var sink = new KafkaAlertSink("127.0.0.1:1", KafkaFixture.NewTopicPrefix(), produceNatively: true) { DisposeFlushTimeout = TimeSpan.FromMilliseconds(300) };
+        Assert.Null(sink.NativeUnavailable);
+        var write = sink.WriteAsync(Alerts(3, "hotline"), CancellationToken.None).AsTask();
+        await Task.Delay(200);
+        Assert.False(write.IsCompleted);
+
+        await sink.DisposeAsync();
+        await sink.DisposeAsync();
+
+        var failure = await Assert.ThrowsAsync<KafkaException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(ErrorCode.Local_PurgeQueue, failure.Error.Code);
+    }
+
     private async Task<KafkaAlertSink> SinkAsync(string prefix, bool produceNatively, params string[] packs)
     {
         await kafka.CreateTopicsAsync(packs.Select(p => prefix + Alert.TopicFor(p)), Partitions);
