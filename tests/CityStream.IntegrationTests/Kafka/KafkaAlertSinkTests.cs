@@ -87,6 +87,25 @@ public sealed class KafkaAlertSinkTests(KafkaFixture kafka)
         Assert.Equal(ErrorCode.MsgSizeTooLarge, failure.Error.Code);
     }
 
+    [SkippableFact]
+    public async Task Alerts_for_a_topic_the_broker_refuses_fail_each_write_and_the_sink_goes_on()
+    {
+        Skip.IfNot(kafka.Available, kafka.SkipReason);
+        // Not a legal topic name: the first write fails when the broker answers (invalid topic), later ones at once, when librdkafka's
+        // partitioner refuses the message (unknown topic) and the sink frees the message's header list itself.
+        await using var sink = new KafkaAlertSink(kafka.BootstrapServers, "bad topic!" + Guid.NewGuid().ToString("N") + ".", produceNatively: true);
+        Assert.Null(sink.NativeUnavailable);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<KafkaException>(async () => await sink.WriteAsync(Alerts(2, "hotline"), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        var prefix = KafkaFixture.NewTopicPrefix();
+        await using var good = await SinkAsync(prefix, produceNatively: true, "hotline");
+        await good.WriteAsync(Alerts(2, "hotline"), CancellationToken.None);
+        Assert.Equal(2, (await kafka.ConsumeAllAsync(prefix + Alert.TopicFor("hotline"), TimeSpan.FromSeconds(30))).Count);
+    }
+
     [Fact]
     public async Task A_write_still_waiting_when_the_sink_is_disposed_fails_instead_of_waiting_forever()
     {
