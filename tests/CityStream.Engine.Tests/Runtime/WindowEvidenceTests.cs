@@ -141,4 +141,53 @@ public sealed class WindowEvidenceTests
         Assert.Equal((Math.Min(early.Timestamp, odd.Timestamp), Math.Max(early.Timestamp, odd.Timestamp)), log.TimeRange(encoding, start));
         Assert.Equal("P1", events[1].GetString(odd.Schema.Field("plate")!.Index));
     }
+
+    [Fact]
+    public void An_alert_keeps_the_evidence_it_fired_with_after_its_window_is_closed_and_reused_for_a_later_one()
+    {
+        var runtime = Runtime(2);
+        var output = new RuntimeOutput();
+        var origin = new EventOrigin("city.vehicle.gps", 0, 1);
+        runtime.Process(Fix(1, "苏F·12345", 0.5, "崇川区", origin), output);
+        runtime.Process(Fix(2, "苏F·12345", 0.5, "崇川区", origin), output);
+        var first = Assert.Single(output.Alerts);
+
+        // Three hours on the first window closes (into the operator's pool); six hours on, the pool hands its object to a new window.
+        output.Clear();
+        runtime.Process(Fix(10_801, "苏F·12345", 0.25, "港闸区", origin), output);
+        runtime.Process(Fix(10_802, "苏F·12345", 0.25, "港闸区", origin), output);
+        var second = Assert.Single(output.Alerts);
+        runtime.Process(Fix(21_601, "苏F·12345", 0.75, "海门区", origin), output);
+        runtime.Process(Fix(21_602, "苏F·12345", 0.75, "海门区", origin), output);
+        Assert.Equal(2, output.Alerts.Count);
+
+        Assert.Equal(["fix-1-é", "fix-2-é"], first.Evidence.Select(e => e.EventId));
+        Assert.Equal(["崇川区", "崇川区"], first.Evidence.Select(e => e.Fields["district"]));
+        Assert.Equal(["fix-10801-é", "fix-10802-é"], second.Evidence.Select(e => e.EventId));
+        Assert.Equal(["fix-1-é", "fix-2-é"], AlertJson.Deserialize(AlertJson.Serialize(first))!.Evidence.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void A_window_written_to_after_its_evidence_was_shared_with_an_alert_writes_to_a_copy()
+    {
+        var rule = RuleSet.FromYaml([("pack.yaml", GpsPack.Replace("COUNT", "2", StringComparison.Ordinal))]).RuleSet!.Rules[0];
+        var encoding = new EvidenceEncoding(rule);
+        var window = new WindowAggregates(new AggregateLayout(rule.Threshold!.Aggregates)) { Start = TestEvents.T0 };
+        var origin = new EventOrigin("city.vehicle.gps", 0, 1);
+        var max = encoding.MaxEvents;
+        for (var i = 1; i <= max; i++)
+        {
+            window.Add(Fix(i, "苏F·12345", 0.5, "崇川区", origin), "苏F·12345", encoding);
+        }
+
+        var image = window.EvidenceSnapshot(encoding, "苏F·12345");
+        // Past the limit the newest event replaces the last one in place: the image must not see it.
+        window.Add(Fix(max + 1, "苏F·12345", 0.5, "港闸区", origin), "苏F·12345", encoding);
+
+        var shown = image.Events();
+        Assert.Equal(max, shown.Length);
+        Assert.Equal($"fix-{max}-é", shown[^1].Id);
+        Assert.Equal("崇川区", shown[^1].GetString(shown[^1].Schema.Field("district")!.Index));
+        Assert.Equal($"fix-{max + 1}-é", window.EvidenceSnapshot(encoding, "苏F·12345").Events()[^1].Id);
+    }
 }

@@ -27,11 +27,20 @@ internal struct EvidenceLog
     private int _latest;
     private bool _timesUnknown;
 
+    // Whether an alert's image reads _bytes (ShareSnapshot): the log then writes to a copy, and Clear lets the array go.
+    private bool _shared;
+
     public int Count { get; private set; }
 
     /// <summary>Forgets the events, keeping the buffer for the window's next use.</summary>
     public void Clear()
     {
+        if (_shared)
+        {
+            _bytes = null;
+            _shared = false;
+        }
+
         _length = 0;
         _lastStart = 0;
         Count = 0;
@@ -105,6 +114,13 @@ internal struct EvidenceLog
             size += VarintLength((ulong)byteCount + 1) + byteCount;
         }
 
+        if (_shared)
+        {
+            // An alert's image reads the bytes as they were: write on from a copy of them.
+            _bytes = _bytes.AsSpan(0, _length).ToArray();
+            _shared = false;
+        }
+
         _lastStart = _length;
         if (_bytes is null || _bytes.Length - _length < size)
         {
@@ -175,9 +191,21 @@ internal struct EvidenceLog
         Count++;
     }
 
-    /// <summary>A copy of the events as they are now, for an alert to render later.</summary>
-    public readonly EvidenceImage Snapshot(EvidenceEncoding encoding, string key, long timeBase) =>
-        new(_bytes is null ? [] : _bytes.AsSpan(0, _length).ToArray(), Count, encoding, key, timeBase);
+    /// <summary>
+    /// The events as they are now, for an alert to render later, reading this log's own bytes: a window that fired adds no more
+    /// evidence, so its alert needs no copy (one per alert, a fifth of what the peers' rule allocated in-process). Should the log
+    /// be written again, it writes to a copy; when cleared for the window's reuse, it lets the array go.
+    /// </summary>
+    public EvidenceImage ShareSnapshot(EvidenceEncoding encoding, string key, long timeBase)
+    {
+        if (_bytes is null)
+        {
+            return new EvidenceImage([], 0, Count, encoding, key, timeBase);
+        }
+
+        _shared = true;
+        return new EvidenceImage(_bytes, _length, Count, encoding, key, timeBase);
+    }
 
     /// <summary>The events, made again (their strings are new; the key's is <paramref name="key"/>).</summary>
     public readonly CityEvent[] Events(EvidenceEncoding encoding, string? key, long timeBase) =>
@@ -413,11 +441,11 @@ internal struct EvidenceLog
 }
 
 /// <summary>A window's evidence as it was when its alert fired: made into events when the alert's evidence is first read.</summary>
-internal sealed class EvidenceImage(byte[] bytes, int count, EvidenceEncoding encoding, string key, long timeBase)
+internal sealed class EvidenceImage(byte[] bytes, int length, int count, EvidenceEncoding encoding, string key, long timeBase)
 {
     public int Count => count;
 
-    public ReadOnlySpan<byte> Bytes => bytes;
+    public ReadOnlySpan<byte> Bytes => bytes.AsSpan(0, length);
 
     public EvidenceEncoding Encoding => encoding;
 
@@ -425,5 +453,5 @@ internal sealed class EvidenceImage(byte[] bytes, int count, EvidenceEncoding en
 
     public long TimeBase => timeBase;
 
-    public CityEvent[] Events() => EvidenceLog.Read(bytes, count, encoding, key, timeBase);
+    public CityEvent[] Events() => EvidenceLog.Read(Bytes, count, encoding, key, timeBase);
 }

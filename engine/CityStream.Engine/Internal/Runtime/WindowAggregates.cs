@@ -55,8 +55,8 @@ internal sealed partial class WindowAggregates
     public (long First, long Last) EvidenceTimes(EvidenceEncoding encoding, CityEvent newest) =>
         _evidence.Count == 0 ? (newest.Timestamp, newest.Timestamp) : _evidence.TimeRange(encoding, Start);
 
-    /// <summary>The evidence as it is now, for an alert fired now.</summary>
-    public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.Snapshot(encoding, key, Start);
+    /// <summary>The evidence as it is now, for an alert fired now (sharing the window's bytes: a window that fired adds no evidence).</summary>
+    public EvidenceImage EvidenceSnapshot(EvidenceEncoding encoding, string key) => _evidence.ShareSnapshot(encoding, key, Start);
 
     /// <summary>Empties the window for reuse.</summary>
     public WindowAggregates Reset()
