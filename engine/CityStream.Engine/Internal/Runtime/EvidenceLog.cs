@@ -32,12 +32,14 @@ internal struct EvidenceLog
 
     public int Count { get; private set; }
 
-    /// <summary>Forgets the events, keeping the buffer for the window's next use.</summary>
+    /// <summary>Forgets the events, keeping the buffer for the window's next use (a new one when an alert reads the old).</summary>
     public void Clear()
     {
         if (_shared)
         {
-            _bytes = null;
+            // The alert keeps the array: a window of the same rule likely needs as many bytes again (and a few more for longer ids),
+            // and made at that size now it needs neither the first sizing nor the doublings.
+            _bytes = _length == 0 ? null : new byte[(_length + 15) & ~7];
             _shared = false;
         }
 
