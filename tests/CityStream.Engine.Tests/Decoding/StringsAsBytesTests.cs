@@ -31,6 +31,21 @@ public sealed class StringsAsBytesTests
             alert: { title: "{{title}}", message: "{{message}}" }
         """);
 
+    /// <summary>A tumbling one-hour window per grid over noise tickets that alerts at two.</summary>
+    private static RuleRuntime NoiseBurst(string title, string message) => Runtime($$"""
+        pack: hotline
+        rules:
+          - id: hotline.noise-burst
+            kind: threshold
+            source: hotline
+            where: category == 'noise'
+            key: grid
+            window: { type: tumbling, size: 1h }
+            aggregate: { tickets: count() }
+            having: tickets >= 2
+            alert: { title: "{{title}}", message: "{{message}}" }
+        """);
+
     private static byte[] Record(CityEvent evt, bool arrow) => arrow ? EventCodec.ToArrowBatch([evt]) : EventCodec.ToJson(evt);
 
     /// <summary>
@@ -169,20 +184,7 @@ public sealed class StringsAsBytesTests
     [InlineData(false)]
     public void A_window_keeps_the_bytes_of_its_evidence_strings_after_their_records_are_overwritten(bool arrow)
     {
-        const string pack = """
-            pack: hotline
-            rules:
-              - id: hotline.noise-burst
-                kind: threshold
-                source: hotline
-                where: category == 'noise'
-                key: grid
-                window: { type: tumbling, size: 1h }
-                aggregate: { tickets: count() }
-                having: tickets >= 2
-                alert: { title: "{tickets} tickets in {grid}", message: "{district}: {text}" }
-            """;
-        var runtime = Runtime(pack);
+        var runtime = NoiseBurst(title: "{tickets} tickets in {grid}", message: "{district}: {text}");
         var output = new RuntimeOutput();
         // The second text is as long as the key and differs from it in its last character only.
         string[] texts = ["夜间 loud music 🎵", "G0413"];
@@ -289,20 +291,7 @@ public sealed class StringsAsBytesTests
     [InlineData(false, "{tickets} tickets in {grid}", false)]
     public void A_window_alert_holds_its_last_event_only_when_a_template_reads_a_field_and_renders_alike_after_the_event_is_reused(bool arrow, string title, bool reused)
     {
-        var pack = $$"""
-            pack: hotline
-            rules:
-              - id: hotline.noise-burst
-                kind: threshold
-                source: hotline
-                where: category == 'noise'
-                key: grid
-                window: { type: tumbling, size: 1h }
-                aggregate: { tickets: count() }
-                having: tickets >= 2
-                alert: { title: "{{title}}", message: "since {window_start}" }
-            """;
-        var runtime = Runtime(pack);
+        var runtime = NoiseBurst(title, message: "since {window_start}");
         var output = new RuntimeOutput();
         var batch = new DecodedBatch();
         CityEvent RunOne(CityEvent ticket)
