@@ -172,9 +172,10 @@ internal sealed unsafe class NativeProducer : IDisposable
 
             _headersDestroy(headers);
             var code = _errorCode(error);
-            var text = Marshal.PtrToStringUTF8((nint)_errorString(error)) ?? ((ErrorCode)code).ToString();
+            // A full queue is retried, and no message made for it.
+            var text = code == QueueFull ? null : Marshal.PtrToStringUTF8((nint)_errorString(error)) ?? ((ErrorCode)code).ToString();
             _errorDestroy(error);
-            if (code == QueueFull)
+            if (text is null)
             {
                 return false;
             }

@@ -116,15 +116,9 @@ internal struct EvidenceLog
             size += VarintLength((ulong)byteCount + 1) + byteCount;
         }
 
-        if (_shared)
-        {
-            // An alert's image reads the bytes as they were: write on from a copy of them.
-            _bytes = _bytes.AsSpan(0, _length).ToArray();
-            _shared = false;
-        }
-
         _lastStart = _length;
-        if (_bytes is null || _bytes.Length - _length < size)
+        // A shared array (an alert's image reads it) is never written again: the log writes on from a new one, as when it grows.
+        if (_bytes is null || _shared || _bytes.Length - _length < size)
         {
             // The first event sizes the buffer for two like it and a few bytes more (the next id a digit longer); then it doubles.
             // Sizes in multiples of 8: an array's object is padded to 8 bytes anyway.
@@ -132,6 +126,7 @@ internal struct EvidenceLog
             var grown = new byte[(capacity + 7) & ~7];
             _bytes?.AsSpan(0, _length).CopyTo(grown);
             _bytes = grown;
+            _shared = false;
         }
 
         var span = _bytes.AsSpan(_length, size);
@@ -200,13 +195,8 @@ internal struct EvidenceLog
     /// </summary>
     public EvidenceImage ShareSnapshot(EvidenceEncoding encoding, string key, long timeBase)
     {
-        if (_bytes is null)
-        {
-            return new EvidenceImage([], 0, Count, encoding, key, timeBase);
-        }
-
-        _shared = true;
-        return new EvidenceImage(_bytes, _length, Count, encoding, key, timeBase);
+        _shared = _bytes is not null;
+        return new EvidenceImage(_bytes ?? [], _length, Count, encoding, key, timeBase);
     }
 
     /// <summary>The events, made again (their strings are new; the key's is <paramref name="key"/>).</summary>
