@@ -94,7 +94,14 @@ public sealed class CityEvent
     }
 
     /// <summary>A string field's UTF-8 bytes in <see cref="SourceRecord"/>, when its string is not made yet and the bytes are valid UTF-8 (as they then make the same string).</summary>
-    internal bool TryGetStringBytes(int index, out ReadOnlySpan<byte> utf8)
+    internal bool TryGetStringBytes(int index, out ReadOnlySpan<byte> utf8) =>
+        TryGetUnreadStringBytes(index, out utf8) && System.Text.Unicode.Utf8.IsValid(utf8);
+
+    /// <summary>
+    /// A string field's UTF-8 bytes in <see cref="SourceRecord"/> when its string is not made yet, unchecked: the caller decodes them
+    /// strictly and falls back to <see cref="GetString"/> on invalid bytes (which that replaces).
+    /// </summary>
+    internal bool TryGetUnreadStringBytes(int index, out ReadOnlySpan<byte> utf8)
     {
         if ((_unread & (1UL << index)) == 0 || _slots[index].String is not null)
         {
@@ -104,7 +111,7 @@ public sealed class CityEvent
 
         var packed = BitConverter.DoubleToInt64Bits(_slots[index].Number);
         utf8 = SourceRecord.Span.Slice((int)(packed >> 32), (int)(uint)packed);
-        return System.Text.Unicode.Utf8.IsValid(utf8);
+        return true;
     }
 
     private string ReadString(int index)

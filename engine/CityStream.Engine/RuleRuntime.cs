@@ -138,8 +138,8 @@ public sealed partial class RuleRuntime
     /// <summary>
     /// The string fields (bit = field index) of <paramref name="schema"/> that the rules read only for the events a condition lets
     /// through (keys, templates, evidence): a decoder may leave them as UTF-8 bytes of the record, to be made when first read. The others
-    /// in <see cref="FieldsRead"/> are read for every event (a condition, the key of a rule without one), where making them at once is
-    /// cheaper than checking them first and making them next.
+    /// in <see cref="FieldsRead"/> are read for every event (a condition, the key of a rule without one whose operator looks keys up by
+    /// string), where making them at once is cheaper than checking them first and making them next.
     /// </summary>
     internal ulong StringsReadLater(SourceSchema schema) => _readLaterBySource.GetValueOrDefault(schema);
 
@@ -158,6 +158,12 @@ public sealed partial class RuleRuntime
                 if (step.Where is { } where)
                 {
                     mask |= where.StringsRead;
+                    continue;
+                }
+
+                if (op.FindsKeysByChars)
+                {
+                    // Left as bytes of the record: an event of a tracked key is looked up by them and never makes its key string.
                     continue;
                 }
 

@@ -232,7 +232,7 @@ public sealed class StringsAsBytesTests
     }
 
     [Fact]
-    public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_or_only_tested_with_has_later()
+    public void Strings_read_for_every_event_are_made_at_once_and_those_read_past_a_condition_only_tested_with_has_or_a_window_key_later()
     {
         const string pack = """
             pack: hotline
@@ -241,10 +241,18 @@ public sealed class StringsAsBytesTests
                 kind: threshold
                 source: hotline
                 key: grid
+                window: 1h
+                aggregate: { tickets: count() }
+                having: tickets >= 2
+                alert: { title: "{tickets} tickets" }
+              - id: hotline.per-department
+                kind: threshold
+                source: hotline
+                key: department
                 window: { type: tumbling, size: 1h }
                 aggregate: { tickets: count() }
                 having: tickets >= 2
-                alert: { title: "{tickets} tickets in {grid}" }
+                alert: { title: "{tickets} tickets" }
               - id: hotline.gas
                 kind: match
                 source: hotline
@@ -257,8 +265,9 @@ public sealed class StringsAsBytesTests
 
         var later = runtime.StringsReadLater(Hotline);
 
+        // A sliding window's key is looked up by string; a tumbling or hopping window's by the key's characters.
         Assert.Equal(0UL, later & Bits("grid", "category", "subject"));
-        Assert.Equal(Bits("district", "text"), later & Bits("district", "text"));
+        Assert.Equal(Bits("district", "text", "department"), later & Bits("district", "text", "department"));
         Assert.Equal(0UL, later & ~runtime.FieldsRead(Hotline));
     }
 

@@ -10,6 +10,9 @@ internal interface IRuleOperator
     /// <summary>Keys held in working state.</summary>
     int StateKeys { get; }
 
+    /// <summary>Whether the operator finds a tracked key by the key's characters: then an event's key need not be made a string first.</summary>
+    bool FindsKeysByChars { get; }
+
     void OnEvent(CityEvent evt, RuntimeContext context);
 
     /// <summary>Stream time (the highest event time the runtime has seen) moved to <paramref name="streamTime"/>: fire timers, expire state.</summary>

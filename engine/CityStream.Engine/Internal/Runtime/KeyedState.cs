@@ -7,10 +7,16 @@ namespace CityStream.Engine.Internal.Runtime;
 /// Per-key working state of one rule, bounded: entries not touched (in event time) for the rule's TTL are
 /// dropped, and past the key limit the least recently touched go first. Both evictions are counted.
 /// </summary>
-internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
+internal sealed class KeyedState<T>
     where T : class
 {
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly string _ruleId;
+    private readonly int _maxKeys;
+    private readonly long _ttlMs;
+    private readonly Dictionary<string, Entry> _entries;
+
+    // Finds a tracked key by its characters: an event's key need not be made a string to be looked up.
+    private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private readonly List<string> _dirty = [];
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private bool _tracking;
@@ -18,6 +24,15 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
     // Looked up once: prometheus-net's WithLabels builds a label sequence and takes a lock per call.
     private Prometheus.Counter.Child? _ttlEvictions;
+
+    public KeyedState(string ruleId, int maxKeys, long ttlMs)
+    {
+        _entries = new(StringComparer.Ordinal);
+        _byChars = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        _ruleId = ruleId;
+        _maxKeys = maxKeys;
+        _ttlMs = ttlMs;
+    }
 
     public int Count => _entries.Count;
 
@@ -112,13 +127,39 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         return entry.Value;
     }
 
-    /// <summary>Adds a key that has no value yet (see <see cref="GetAndTouch"/>).</summary>
+    /// <summary>
+    /// As <see cref="GetAndTouch(string, long)"/>, the key given by its characters; <paramref name="keyOf"/> gives a value's key string (kept
+    /// in the value, so the entry need not hold it too), which the changed keys list.
+    /// </summary>
+    public T? GetAndTouch(ReadOnlySpan<char> key, long eventTime, Func<T, string> keyOf)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_byChars, key);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            return null;
+        }
+
+        if (eventTime > entry.LastSeen)
+        {
+            entry.LastSeen = eventTime;
+        }
+
+        if (_tracking && !entry.Dirty)
+        {
+            entry.Dirty = true;
+            _dirty.Add(keyOf(entry.Value));
+        }
+
+        return entry.Value;
+    }
+
+    /// <summary>Adds a key that has no value yet (see <see cref="GetAndTouch(string, long)"/>).</summary>
     public void Add(string key, long eventTime, T value)
     {
         var entry = new Entry { Value = value, LastSeen = eventTime };
         MarkDirty(key, ref entry);
         _entries.Add(key, entry);
-        if (_entries.Count > maxKeys)
+        if (_entries.Count > _maxKeys)
         {
             EvictOldest();
         }
@@ -143,7 +184,7 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
 
         MarkDirty(key, ref entry);
         var value = entry.Value;
-        if (!exists && _entries.Count > maxKeys)
+        if (!exists && _entries.Count > _maxKeys)
         {
             // After the entry is done with: evicting moves entries, and the new key, just touched, is not among the oldest.
             EvictOldest();
@@ -177,11 +218,11 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
             return;
         }
 
-        _nextTtlSweep = streamTime + Math.Max(1_000, ttlMs / 10);
+        _nextTtlSweep = streamTime + Math.Max(1_000, _ttlMs / 10);
         List<string>? idle = null;
         foreach (var (key, entry) in _entries)
         {
-            if (entry.LastSeen < streamTime - ttlMs)
+            if (entry.LastSeen < streamTime - _ttlMs)
             {
                 (idle ??= []).Add(key);
             }
@@ -190,20 +231,20 @@ internal sealed class KeyedState<T>(string ruleId, int maxKeys, long ttlMs)
         foreach (var key in idle ?? [])
         {
             Remove(key);
-            (_ttlEvictions ??= EngineMetrics.StateEvictions.WithLabels(ruleId, "ttl")).Inc();
+            (_ttlEvictions ??= EngineMetrics.StateEvictions.WithLabels(_ruleId, "ttl")).Inc();
         }
     }
 
     private void EvictOldest()
     {
-        var excess = Math.Max(1, maxKeys / 10);
+        var excess = Math.Max(1, _maxKeys / 10);
         var oldest = _entries.OrderBy(e => e.Value.LastSeen).Take(excess).Select(e => e.Key).ToList();
         foreach (var key in oldest)
         {
             Remove(key);
         }
 
-        EngineMetrics.StateEvictions.WithLabels(ruleId, "key_limit").Inc(oldest.Count);
+        EngineMetrics.StateEvictions.WithLabels(_ruleId, "key_limit").Inc(oldest.Count);
     }
 
     // A struct in the dictionary's own entries: an object per key was 40 bytes of every tracked key's state.

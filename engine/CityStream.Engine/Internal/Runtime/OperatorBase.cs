@@ -21,6 +21,8 @@ internal abstract class OperatorBase(CompiledRule rule, EmittedAlerts emitted) :
 
     public abstract int StateKeys { get; }
 
+    public virtual bool FindsKeysByChars => false;
+
     public abstract void OnEvent(CityEvent evt, RuntimeContext context);
 
     public virtual void OnTime(long streamTime, RuntimeContext context) => Emitted.Expire(streamTime - LatenessMs);

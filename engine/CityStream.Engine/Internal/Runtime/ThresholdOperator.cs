@@ -14,6 +14,11 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
     // Enough to reuse every window of a minute's worth of keys when the next windows open; a pooled window is ~200 B.
     private const int MaxPooledWindows = 65_536;
 
+    // Longer keys (rare: ids, plates, districts are short) are made strings to be looked up.
+    private const int KeyCharsOnHand = 128;
+
+    private static readonly Func<WindowAggregates, string> s_keyOf = static window => window.Key!;
+
     private readonly ThresholdSpec _spec;
     private readonly AggregateLayout _layout;
     private readonly long _sizeMs;
@@ -24,6 +29,9 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
     private readonly Stack<WindowAggregates> _pool = new();
     private readonly bool _windowIsEpisode;
     private readonly EvidenceEncoding _evidence;
+
+    // An operator runs on one thread at a time (its runtime's): one buffer for the keys it reads.
+    private readonly char[] _keyChars = new char[KeyCharsOnHand];
 
     public ThresholdOperator(CompiledRule rule, EmittedAlerts emitted)
         : base(rule, emitted, (long)rule.Threshold!.Size.TotalMilliseconds * 2)
@@ -38,6 +46,8 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
         _evidence = new EvidenceEncoding(rule);
     }
 
+    public override bool FindsKeysByChars => true;
+
     public override void OnEvent(CityEvent evt, RuntimeContext context)
     {
         if (Rule.Where is { } where && !where.Evaluate(evt))
@@ -45,14 +55,12 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
             return;
         }
 
-        var key = Rule.Key.Select(evt);
+        var keyChars = Rule.Key.Select(evt, _keyChars, out var made);
         var ts = evt.Timestamp;
-        var first = State.GetAndTouch(key, ts);
-        if (first is not null)
-        {
-            // The closing queue and the evidence hold the key's own string, not each event's copy.
-            key = first.Key!;
-        }
+        var first = State.GetAndTouch(keyChars, ts, s_keyOf);
+
+        // The closing queue and the evidence hold the key's own string; an event of a tracked key makes none.
+        var key = first?.Key ?? made ?? new string(keyChars);
 
         var lastStart = ts - Mod(ts, _hopMs);
         for (var start = lastStart; start > ts - _sizeMs; start -= _hopMs)
