@@ -9,7 +9,7 @@ namespace CityStream.Engine.Internal.Codec;
 /// against the source's schema on the way. Written by hand rather than with a JSON Schema library because it is
 /// the per-event hot path: a general validator walks a DOM and allocates per event (tests check that the two agree).
 /// </summary>
-internal static class JsonEventReader
+internal static partial class JsonEventReader
 {
     private const int MaxPropertyNameChars = 128;
 
@@ -21,6 +21,22 @@ internal static class JsonEventReader
     /// read (<see cref="CityEvent.SetStringBytes"/>). <c>leftOut</c> says whether a field's value was left out.
     /// </summary>
     public static CityEvent? Read(SourceSchema schema, ReadOnlySpan<byte> json, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue, DecodedBatch? recycled = null, ulong asBytes = 0)
+    {
+        var evt = recycled?.Rent(schema) ?? new CityEvent(schema);
+        if (TryReadFlat(schema, json, evt, requireAll, keep, asBytes, out leftOut))
+        {
+            reason = string.Empty;
+            detail = string.Empty;
+            return evt;
+        }
+
+        // Whatever the scanner gave up on (an escape, a nested value, an error to report) the reader reads, from the start.
+        evt.Reset();
+        return ReadWithReader(schema, json, evt, out reason, out detail, out leftOut, requireAll, keep, asBytes);
+    }
+
+    /// <summary>As <see cref="Read"/>, with <see cref="Utf8JsonReader"/> only (no <see cref="FlatJsonScanner"/>), into an empty <paramref name="evt"/>.</summary>
+    internal static CityEvent? ReadWithReader(SourceSchema schema, ReadOnlySpan<byte> json, CityEvent evt, out string reason, out string detail, out bool leftOut, bool requireAll = true, ulong keep = ulong.MaxValue, ulong asBytes = 0)
     {
         reason = string.Empty;
         detail = string.Empty;
@@ -35,7 +51,6 @@ internal static class JsonEventReader
                 return null;
             }
 
-            var evt = recycled?.Rent(schema) ?? new CityEvent(schema);
             ulong skipped = 0;
             Span<char> nameBuffer = stackalloc char[MaxPropertyNameChars];
             var hints = schema.JsonOrderHints;
