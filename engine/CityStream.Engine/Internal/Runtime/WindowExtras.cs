@@ -83,7 +83,7 @@ internal sealed class WindowExtras(IReadOnlyList<AggregateSpec> specs, double[] 
         {
             if (string.Equals(specs[i].Name, key, StringComparison.Ordinal))
             {
-                builder.Append(CultureInfo.InvariantCulture, $"{values[i]:0.##}");
+                AppendNumber(builder, values[i]);
                 return;
             }
         }
@@ -100,6 +100,20 @@ internal sealed class WindowExtras(IReadOnlyList<AggregateSpec> specs, double[] 
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Appends an aggregate as <c>0.##</c> formats it.</summary>
+    internal static void AppendNumber(System.Text.StringBuilder builder, double value)
+    {
+        // A count or a whole sum (most aggregates) is its integer: the custom format's general algorithm was most of rendering a
+        // window alert's title. Below 10^15 "0.##" prints every digit of an integer; negative zero it prints as "-0".
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15 && !(value == 0 && double.IsNegative(value)))
+        {
+            builder.Append((long)value);
+            return;
+        }
+
+        builder.Append(CultureInfo.InvariantCulture, $"{value:0.##}");
+    }
 
     private static string FormatMinute(long ms) =>
         DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
