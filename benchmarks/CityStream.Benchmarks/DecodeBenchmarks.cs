@@ -11,6 +11,7 @@ public class JsonDecodeBenchmarks
     private SourceSchema _schema = null!;
     private byte[] _json = [];
     private EventOrigin _origin;
+    private CityEvent? _event;
 
     [Params("hotline", "vehicle_gps", "utility", "video_alert", "grid_report", "police_event")]
     public string Source { get; set; } = "hotline";
@@ -23,12 +24,30 @@ public class JsonDecodeBenchmarks
         _origin = new EventOrigin(_schema.Topic, 0, 0);
     }
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public int DecodeJsonEvent()
     {
         _output.Clear();
         EventCodec.Decode(_schema, _json, ContentTypes.Json, _origin, _output);
         return _output.Events.Count;
+    }
+
+    /// <summary>The same event read by <c>Utf8JsonReader</c> alone, as before the flat-record scanner (no codec metrics, no batch).</summary>
+    [Benchmark]
+    public bool ReadJsonEventWithReaderOnly() =>
+        Engine.Internal.Codec.JsonEventReader.ReadWithReader(_schema, _json, _event ??= new CityEvent(_schema), out _, out _, out _) is not null
+        && ResetEvent();
+
+    /// <summary>The same event read by the flat-record scanner alone (no codec metrics, no batch).</summary>
+    [Benchmark]
+    public bool ReadJsonEventWithScannerOnly() =>
+        Engine.Internal.Codec.JsonEventReader.TryReadFlat(_schema, _json, _event ??= new CityEvent(_schema), requireAll: true, ulong.MaxValue, 0, out _)
+        && ResetEvent();
+
+    private bool ResetEvent()
+    {
+        _event!.Reset();
+        return true;
     }
 }
 
