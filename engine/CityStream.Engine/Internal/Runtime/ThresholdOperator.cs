@@ -57,7 +57,7 @@ internal sealed class ThresholdOperator : StatefulOperator<WindowAggregates>
 
         var keyChars = Rule.Key.Select(evt, _keyChars, out var made);
         var ts = evt.Timestamp;
-        var first = State.GetAndTouch(keyChars, ts, s_keyOf);
+        var first = made is null ? State.GetAndTouch(keyChars, ts, s_keyOf) : State.GetAndTouch(made, ts);
 
         // The closing queue and the evidence hold the key's own string; an event of a tracked key makes none.
         var key = first?.Key ?? made ?? new string(keyChars);
