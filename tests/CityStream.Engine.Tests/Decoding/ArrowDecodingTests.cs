@@ -55,7 +55,8 @@ public sealed class ArrowDecodingTests
     [InlineData(300.5, "300.5 is above the maximum 300")]
     [InlineData(300.0, null)]
     [InlineData(0.0, null)]
-    [InlineData(double.NaN, null)]
+    [InlineData(double.NaN, "NaN is not a finite number")]
+    [InlineData(double.PositiveInfinity, "Infinity is not a finite number")]
     public void A_number_column_is_held_to_the_schema_range_as_json_is(double speed, string? error)
     {
         var batch = new DecodedBatch();

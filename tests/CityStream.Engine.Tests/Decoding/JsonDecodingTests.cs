@@ -45,6 +45,7 @@ public sealed class JsonDecodingTests
     [InlineData("""{"id":"v1","ts":1,"camera_id":"c","alert_type":"smoke","confidence":1.5}""", "schema_violation", "above the maximum 1")]
     [InlineData("""{"id":"v1","ts":1,"camera_id":"c","alert_type":"smoke","confidence":"high"}""", "schema_violation", "expected number but found string")]
     [InlineData("""{"id":"v1","ts":1.5,"camera_id":"c","alert_type":"smoke","confidence":0.5}""", "schema_violation", "is not an integer")]
+    [InlineData("""{"id":"v1","ts":1,"camera_id":"c","alert_type":"smoke","confidence":0.5,"lat":1e400}""", "schema_violation", "field 'lat': Infinity is not a finite number")]
     [InlineData("""{"id":"v1","ts":1,"camera_id":"c","alert_type":"smoke","confidence":0.5,"colour":"red"}""", "schema_violation", "unknown field 'colour'")]
     [InlineData("""{"id":"v1","ts":1,"camera_id":"","alert_type":"smoke","confidence":0.5}""", "schema_violation", "length 0 is below the minimum 1")]
     [InlineData("""{"id":"v1","ts":1,"camera_id":"c","alert_type":"smoke","confidence":0.5""", "malformed_json", "")]
@@ -61,6 +62,22 @@ public sealed class JsonDecodingTests
         Assert.Contains(detail, letter.Detail, StringComparison.Ordinal);
         Assert.Equal(json, Encoding.UTF8.GetString(letter.Payload.Span));
         Assert.Equal(Origin, letter.Origin);
+    }
+
+    [Theory]
+    [InlineData("1e400", "Infinity")]
+    [InlineData("-1e400", "-Infinity")]
+    public void A_number_too_large_for_a_double_is_dead_lettered_even_where_the_schema_sets_no_bound(string number, string shown)
+    {
+        var json = $$"""{"id":"u1","ts":1,"dwelling_id":"d-1","kind":"water","value":{{number}}}""";
+        var batch = new DecodedBatch();
+
+        EventCodec.Decode(TestEvents.Source("utility"), Encoding.UTF8.GetBytes(json), ContentTypes.Json, Origin, batch);
+
+        Assert.Empty(batch.Events);
+        var letter = Assert.Single(batch.DeadLetters);
+        Assert.Equal("schema_violation", letter.Reason);
+        Assert.Equal($"field 'value': {shown} is not a finite number", letter.Detail);
     }
 
     [Fact]

@@ -8,12 +8,18 @@ internal static class FieldValidator
     /// <summary>Null when the value meets the field's range (and is whole for an integer field), else what is wrong with it.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static string? CheckNumber(FieldDefinition field, double value) =>
-        value >= field.LowestAllowed && value <= field.HighestAllowed && (field.Type is not (FieldType.Integer or FieldType.Timestamp) || value == Math.Floor(value))
+        double.IsFinite(value) && value >= field.LowestAllowed && value <= field.HighestAllowed && (field.Type is not (FieldType.Integer or FieldType.Timestamp) || value == Math.Floor(value))
             ? null
             : DescribeNumberError(field, value);
 
     private static string? DescribeNumberError(FieldDefinition field, double value)
     {
+        // JSON's 1e400 reads as infinity and an Arrow column may hold NaN: neither compares, sums or writes into an alert's JSON.
+        if (!double.IsFinite(value))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"field '{field.Name}': {value} is not a finite number");
+        }
+
         if (field.Minimum is { } min && value < min)
         {
             return string.Create(CultureInfo.InvariantCulture, $"field '{field.Name}': {value} is below the minimum {min}");
