@@ -146,8 +146,8 @@ internal sealed class KeyedState<T>
 
         if (_tracking && !entry.Dirty)
         {
-            entry.Dirty = true;
-            _dirty.Add(keyOf(entry.Value));
+            // The key string only when the changed keys need it.
+            MarkDirty(keyOf(entry.Value), ref entry);
         }
 
         return entry.Value;
