@@ -38,6 +38,9 @@ internal sealed partial class BatchedConsumerLoop
     /// </summary>
     public const int MaxPollBytes = 16 * 1024 * 1024;
 
+    // librdkafka's max.partition.fetch.bytes: what a fetch takes of one partition at most (a larger record is still fetched whole).
+    private const int FetchBytesPerPartition = 1024 * 1024;
+
     /// <summary>Native messages taken per librdkafka call at most (fewer while the records are large, see <see cref="PollNative"/>).</summary>
     private const int NativeBatchSize = 1024;
 
@@ -64,8 +67,9 @@ internal sealed partial class BatchedConsumerLoop
     private readonly nint[] _messages = new nint[NativeBatchSize];
 
     // One buffer for the values of every task's gathered records: a poll holds at most MaxPollBytes (and one record), so after the
-    // first polls it stops growing. Per task, each grew to a whole poll's size (one partition's records fill most polls).
-    private readonly GatherBuffer _values = new();
+    // first polls it stops growing. Per task, each grew to a whole poll's size (one partition's records fill most polls). Sized for a
+    // last record of up to 1 MiB (max.partition.fetch.bytes) without growing again.
+    private readonly GatherBuffer _values = new(usualMaxBytes: MaxPollBytes + FetchBytesPerPartition);
     private readonly List<(byte[] Utf8, string Name)> _topicNames = [];
     private IConsumer<byte[], byte[]?>? _restoreReader;
     private Exception? _handlerFailure;
@@ -101,7 +105,7 @@ internal sealed partial class BatchedConsumerLoop
             // librdkafka's default, said here because 8 MiB was used before: it was chosen against the fetch backoff (Arrow records
             // of ~200 KB came a handful per fetch, then a second's wait). With fetches back to back, 1 MiB per partition keeps the
             // throughput and halves the host's memory (peers' rule on JSON: peak RSS 692-726 -> 291-312 MB, benchmarks/RESULTS.md).
-            MaxPartitionFetchBytes = 1024 * 1024,
+            MaxPartitionFetchBytes = FetchBytesPerPartition,
             // A commit waits for the sinks; through a sink outage of up to this long the member stays in the group.
             MaxPollIntervalMs = 30 * 60 * 1000,
             // A subscribed topic the client's metadata did not show yet at the group join is left out of the assignment until the

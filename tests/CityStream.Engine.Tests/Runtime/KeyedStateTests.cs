@@ -36,4 +36,20 @@ public sealed class KeyedStateTests
         Assert.Null(state.Get("b"));
         Assert.Empty(state.TakeDirty());
     }
+
+    [Fact]
+    public void A_key_removed_and_tracked_again_between_checkpoints_is_written_once_as_its_new_value()
+    {
+        var state = new KeyedState<string>("rule", maxKeys: 10, ttlMs: 60_000);
+        state.Add("a", 1, "first window");
+        state.TakeDirty();
+
+        state.Remove("a");
+        state.Add("a", 2, "next window");
+        state.MarkDirty("a");
+
+        Assert.Equal(["a"], state.TakeDirty());
+        Assert.Equal("next window", state.Get("a"));
+        Assert.Empty(state.TakeDirty());
+    }
 }

@@ -18,6 +18,10 @@ internal sealed class KeyedState<T>
     // Finds a tracked key by its characters: an event's key need not be made a string to be looked up.
     private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private readonly List<string> _dirty = [];
+
+    // What TakeDirty gives, reused: a catching-up host checkpoints tens of thousands of keys per commit, and a list made per commit
+    // was a large-object allocation each time.
+    private readonly List<string> _taken = [];
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private bool _tracking;
     private long _nextTtlSweep = long.MinValue;
@@ -48,33 +52,32 @@ internal sealed class KeyedState<T>
         }
     }
 
-    /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes.</summary>
-    public IEnumerable<string> TakeDirty()
+    /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes. The list is valid until the next call.</summary>
+    public IReadOnlyList<string> TakeDirty()
     {
+        _taken.Clear();
         if (!_tracking)
         {
             // Changes are tracked only once someone checkpoints; the first checkpoint writes everything.
             _tracking = true;
             _dirty.Clear();
             _removed.Clear();
-            var all = new List<string>(_entries.Count);
             foreach (var key in _entries.Keys)
             {
                 CollectionsMarshal.GetValueRefOrNullRef(_entries, key).Dirty = false;
-                all.Add(key);
+                _taken.Add(key);
             }
 
-            return all;
+            return _taken;
         }
 
-        var dirty = new List<string>(_dirty.Count + _removed.Count);
         foreach (var key in _dirty)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
             if (!Unsafe.IsNullRef(ref entry) && entry.Dirty)
             {
                 entry.Dirty = false;
-                dirty.Add(key);
+                _taken.Add(key);
             }
         }
 
@@ -82,13 +85,13 @@ internal sealed class KeyedState<T>
         {
             if (!_entries.ContainsKey(key))
             {
-                dirty.Add(key);
+                _taken.Add(key);
             }
         }
 
         _dirty.Clear();
         _removed.Clear();
-        return dirty;
+        return _taken;
     }
 
     public void MarkDirty(string key)
