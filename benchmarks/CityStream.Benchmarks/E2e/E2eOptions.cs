@@ -21,6 +21,8 @@ internal sealed class E2eOptions
           --state-keys K       distinct keys of the state-per-key run (default 1000000)
           --commit-ms MS       KafkaHost commit interval of the latency run (default 1000, the host's own default)
           --timeout-s S        limit of each measurement (default 120)
+          --passes P           timed passes of each in-process measurement, after a warm-up pass, and runs of the
+                               Esper peer; each reports the median (default 3)
           --only a,b           run only these measurements (names as in the table)
           --shared DIR         the ../shared directory (default: next to the repository)
         """;
@@ -53,6 +55,9 @@ internal sealed class E2eOptions
     public int StateKeys { get; set; } = 1_000_000;
 
     public int CommitMs { get; set; } = 1000;
+
+    /// <summary>Timed passes of each in-process measurement (after a warm-up pass) and runs of the Esper peer; the median is reported.</summary>
+    public int Passes { get; set; } = 3;
 
     public HashSet<string>? Only { get; set; }
 
@@ -90,6 +95,7 @@ internal sealed class E2eOptions
                 case "--latency-s": o.LatencySeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--state-keys": o.StateKeys = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--commit-ms": o.CommitMs = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--passes": o.Passes = Math.Max(1, int.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--timeout-s": o.TimeoutSeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--only": o.Only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--shared": o.Shared = value; break;
@@ -113,6 +119,7 @@ internal sealed class E2eOptions
             "--batch", Batch.ToString(CultureInfo.InvariantCulture), "--rate", Rate.ToString(CultureInfo.InvariantCulture),
             "--latency-s", LatencySeconds.ToString(CultureInfo.InvariantCulture), "--timeout-s", TimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             "--state-keys", StateKeys.ToString(CultureInfo.InvariantCulture), "--commit-ms", CommitMs.ToString(CultureInfo.InvariantCulture),
+            "--passes", Passes.ToString(CultureInfo.InvariantCulture),
             "--shared", Shared,
         };
         if (Bootstrap is not null)

@@ -33,6 +33,23 @@ internal sealed record Measurement
 
     public static Measurement Skipped(string name, string why) => new() { Name = name, Missing = why };
 
+    /// <summary>
+    /// The run of median rate among <paramref name="runs"/> (the lower of the middle two for an even count), its note telling
+    /// every run's rate: on this shared box a single pass moved by ±20 % from one to the next.
+    /// </summary>
+    public static Measurement Median(IReadOnlyList<Measurement> runs, string what)
+    {
+        var byRate = runs.OrderBy(r => r.EventsPerSecond).ToList();
+        var median = byRate[(byRate.Count - 1) / 2];
+        if (runs.Count == 1)
+        {
+            return median;
+        }
+
+        var rates = string.Join(", ", runs.Select(r => (r.EventsPerSecond / 1e6).ToString("0.00", CultureInfo.InvariantCulture)));
+        return median with { Note = median.Note + $"; median of {runs.Count} {what} ({rates} M/s)" };
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, MeasurementJson.Default.Measurement);
 
     public static Measurement? FromJson(string line) => JsonSerializer.Deserialize(line, MeasurementJson.Default.Measurement);
