@@ -52,4 +52,18 @@ public sealed class KeyedStateTests
         Assert.Equal("next window", state.Get("a"));
         Assert.Empty(state.TakeDirty());
     }
+
+    [Fact]
+    public void The_changed_keys_a_checkpoint_took_are_let_go_once_it_is_written()
+    {
+        var state = new KeyedState<string>("rule", maxKeys: 10, ttlMs: 60_000);
+        state.Add("a", 1, "a");
+        var taken = state.TakeDirty();
+        Assert.Equal(["a"], taken);
+
+        state.ForgetTaken();
+
+        Assert.Empty(taken);
+        Assert.Equal("a", state.Get("a"));
+    }
 }

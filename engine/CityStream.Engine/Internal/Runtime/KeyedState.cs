@@ -94,6 +94,9 @@ internal sealed class KeyedState<T>
         return _taken;
     }
 
+    /// <summary>Lets go of the keys the last <see cref="TakeDirty"/> gave (keeping the list's room for the next).</summary>
+    public void ForgetTaken() => _taken.Clear();
+
     public void MarkDirty(string key)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);

@@ -26,21 +26,31 @@ internal abstract class StatefulOperator<T> : OperatorBase, ICheckpointedOperato
 
     public void Checkpoint(Action<string, byte[]?> put)
     {
-        foreach (var key in State.TakeDirty())
+        var dirty = State.TakeDirty();
+        try
         {
-            if (State.Get(key) is not { } value)
+            for (var i = 0; i < dirty.Count; i++)
             {
-                put(key, null);
-                continue;
-            }
+                var key = dirty[i];
+                if (State.Get(key) is not { } value)
+                {
+                    put(key, null);
+                    continue;
+                }
 
-            var writer = CheckpointWriter.Start();
-            writer.WriteStartObject();
-            writer.WriteNumber("seen", State.LastSeen(key));
-            writer.WritePropertyName("v");
-            WriteState(writer, value);
-            writer.WriteEndObject();
-            put(key, CheckpointWriter.Finish(writer));
+                var writer = CheckpointWriter.Start();
+                writer.WriteStartObject();
+                writer.WriteNumber("seen", State.LastSeen(key));
+                writer.WritePropertyName("v");
+                WriteState(writer, value);
+                writer.WriteEndObject();
+                put(key, CheckpointWriter.Finish(writer));
+            }
+        }
+        finally
+        {
+            // The list is reused: it should not keep the keys of windows since dropped alive until the next checkpoint.
+            State.ForgetTaken();
         }
     }
 
