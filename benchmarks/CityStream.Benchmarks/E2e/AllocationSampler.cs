@@ -107,7 +107,7 @@ internal sealed class AllocationSampler : EventListener
         0 => "small object allocation budget",
         1 => "induced (GC.Collect)",
         2 => "low memory",
-        4 => "large object allocation budget",
+        4 => "large or pinned object allocation budget",
         5 => "out of space (small object heap)",
         6 => "out of space (large object heap)",
         7 => "induced, not forced",
@@ -127,8 +127,9 @@ internal sealed class AllocationSampler : EventListener
     // GCStart's Type: 0 a blocking collection, 1 a background one, 2 a blocking one during a background one.
     private static string KindName(int type) => type switch
     {
+        0 => "blocking",
         1 => "background",
         2 => "foreground",
-        _ => "blocking",
+        _ => "kind " + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

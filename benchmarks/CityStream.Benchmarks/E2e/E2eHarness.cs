@@ -164,7 +164,8 @@ internal static class E2eHarness
                 passes.Add(await MeasureAsync(name, o).ConfigureAwait(false));
             }
 
-            return Measurement.Median(passes, "timed passes after a warm-up pass");
+            var median = Measurement.Median(passes, "timed passes after a warm-up pass");
+            return passes.Count == 1 ? median with { Note = median.Note + "; one timed pass after a warm-up pass" } : median;
         }
 
         return await MeasureAsync(name, o).ConfigureAwait(false);

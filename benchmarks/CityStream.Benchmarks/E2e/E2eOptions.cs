@@ -20,7 +20,7 @@ internal sealed class E2eOptions
           --latency-s S        seconds of the latency run (default 10)
           --state-keys K       distinct keys of the state-per-key run (default 1000000)
           --commit-ms MS       KafkaHost commit interval of the latency run (default 1000, the host's own default)
-          --timeout-s S        limit of each measurement (default 120)
+          --timeout-s S        limit of each measurement (default 120): of a child with all its passes, of each Esper run
           --passes P           timed passes of each in-process measurement, after a warm-up pass, and runs of the
                                Esper peer; each reports the median (default 3)
           --only a,b           run only these measurements (names as in the table)

@@ -21,9 +21,10 @@ internal sealed class GatherBuffer(int usualMaxBytes, int initialBytes = 64 * 10
         {
             // Doubling up to a poll's bound and then once more (the bound and a record) made Arrow hosts' buffer 32 MiB for polls of
             // 16 MiB, after 64 MiB of growing arrays, all on the large object heap (whose budget then set off gen2 collections). A
-            // doubling that would pass half the bound goes to the bound at once: 33 MiB allocated in all for a 17 MiB buffer.
-            long next = _bytes.Length * 2L;
-            if (next > usualMaxBytes / 2 && _bytes.Length < usualMaxBytes)
+            // doubling that would pass half the bound goes to the bound at once: 33 MiB allocated in all for a 17 MiB buffer. Past the
+            // bound (a record larger than a poll's last usually is), it takes what is needed only.
+            long next = _bytes.Length >= usualMaxBytes ? 0 : _bytes.Length * 2L;
+            if (next > usualMaxBytes / 2)
             {
                 next = usualMaxBytes;
             }

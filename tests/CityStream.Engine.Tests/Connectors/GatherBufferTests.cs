@@ -46,14 +46,18 @@ public sealed class GatherBufferTests
     }
 
     [Fact]
-    public void A_record_beyond_the_usual_bound_grows_the_buffer_to_what_it_needs()
+    public void Past_its_usual_bound_the_buffer_grows_only_to_what_it_needs()
     {
         var buffer = new GatherBuffer(usualMaxBytes: 20, initialBytes: 8);
         var first = buffer.Append("0123456789012345"u8);
-        var large = buffer.Append(new byte[30]);
+        buffer.Append("ab"u8);
+        Assert.Equal(20, buffer.Capacity);
 
-        Assert.Equal(46, buffer.Capacity);
-        Assert.Equal(16, large);
+        var last = buffer.Append("vwxyz"u8);
+
+        Assert.Equal(23, buffer.Capacity);
+        Assert.Equal(18, last);
         Assert.Equal("0123456789012345"u8.ToArray(), buffer.Value(first, 16).ToArray());
+        Assert.Equal("vwxyz"u8.ToArray(), buffer.Value(last, 5).ToArray());
     }
 }

@@ -46,7 +46,6 @@ public sealed class KeyedStateTests
 
         state.Remove("a");
         state.Add("a", 2, "next window");
-        state.MarkDirty("a");
 
         Assert.Equal(["a"], state.TakeDirty());
         Assert.Equal("next window", state.Get("a"));
@@ -54,7 +53,7 @@ public sealed class KeyedStateTests
     }
 
     [Fact]
-    public void The_changed_keys_a_checkpoint_took_are_let_go_once_it_is_written()
+    public void Forgetting_the_changed_keys_taken_lets_go_of_them_and_keeps_the_state()
     {
         var state = new KeyedState<string>("rule", maxKeys: 10, ttlMs: 60_000);
         state.Add("a", 1, "a");

@@ -52,7 +52,7 @@ internal sealed class KeyedState<T>
         }
     }
 
-    /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes. The list is valid until the next call.</summary>
+    /// <summary>Keys changed since the last <see cref="TakeDirty"/>: what the next checkpoint writes. The list is valid until the next call or <see cref="ForgetTaken"/>.</summary>
     public IReadOnlyList<string> TakeDirty()
     {
         _taken.Clear();
